@@ -1,0 +1,61 @@
+// `pgcloud serve`: the composition root. Store → credentials → engine → catalogue → reconciler → HTTP.
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig, type Config } from '../core/config.ts';
+import { openStore, type Store } from '../store/db.ts';
+import { SecretBox } from '../core/secrets.ts';
+import { systemClock } from '../core/time.ts';
+import { loadCatalog } from '../core/catalog/index.ts';
+import { createLocalEngine } from '../engine/local/index.ts';
+import { Reconciler } from '../reconciler/index.ts';
+import { loadRegistry } from '../server/registry.ts';
+import { buildServer } from '../server/app.ts';
+import { ensureDefaultCredentials } from './credentials.ts';
+
+export interface RunningService {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serve(overrides: Partial<Config> = {}): Promise<RunningService> {
+  const config = loadConfig(overrides);
+  const log = pino({ level: config.logLevel, base: { svc: 'pgcloud' } });
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const db: Store = await openStore(config.dataDir);
+  const box = SecretBox.forDataDir(config.dataDir);
+  await ensureDefaultCredentials(db, box, config, log);
+
+  const engine = await createLocalEngine({ dataDir: path.join(config.dataDir, 'engine'), log: log.child({ mod: 'engine' }) });
+  const catalog = loadCatalog(engine.installedVersions());
+  const reconciler = new Reconciler({ db, engine, config, clock: systemClock, log: log.child({ mod: 'reconciler' }) });
+  const registry = await loadRegistry();
+  const app = await buildServer({
+    config, db, box, catalog, registry, log, clock: systemClock,
+    wakeReconciler: () => reconciler.wake(),
+  });
+
+  await reconciler.start();
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  log.info({ url, dataDir: config.dataDir, versions: catalog.versions.map((v) => v.DBVersion) }, 'pgcloud is serving');
+
+  // Templates are made in the background so the first CreateInstances of a major is fast.
+  const majors = config.prewarm === 'none' ? [] : config.prewarm === 'all' ? catalog.versions.map((v) => v.DBMajorVersion) : config.prewarm.split(',').map((s) => s.trim());
+  if (majors.length) engine.prepareTemplates(majors, ['UTF8']).catch((e) => log.warn({ err: e }, 'template prewarm failed'));
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await reconciler.stop();
+        await engine.stopAll();
+        await db.destroy();
+        log.info('pgcloud stopped');
+      })()),
+  };
+}

@@ -1,0 +1,49 @@
+// Service configuration: flags of `pgcloud serve` win over the environment, which wins over defaults.
+import path from 'node:path';
+import os from 'node:os';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Key pair given to the default account on first start (PGCLOUD_SECRET_ID / PGCLOUD_SECRET_KEY). */
+  secretId?: string;
+  secretKey?: string;
+  /** Requests per second per account for actions without a documented limit. */
+  defaultRateLimit: number;
+  /** How many instances the reconciler provisions at once. */
+  provisionConcurrency: number;
+  /** Log level for pino ("info", "warn", "silent", ...). */
+  logLevel: string;
+  /** PostgreSQL majors whose templates are made in the background at start ("all", "none" or "15,16"). */
+  prewarm: string;
+  /** Loopback range from which instances get their own address (each listens on instancePort there). */
+  addressPool: string;
+  instancePort: number;
+}
+
+const int = (v: string | undefined, fallback: number): number => {
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  return Number.isInteger(n) ? n : fallback;
+};
+
+export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  const base: Config = {
+    host: env.PGCLOUD_HOST || '127.0.0.1',
+    port: int(env.PGCLOUD_PORT, 8432),
+    dataDir: path.resolve(env.PGCLOUD_DATA_DIR || './.pgcloud'),
+    secretId: env.PGCLOUD_SECRET_ID || undefined,
+    secretKey: env.PGCLOUD_SECRET_KEY || undefined,
+    defaultRateLimit: int(env.PGCLOUD_DEFAULT_RATE_LIMIT, 20),
+    provisionConcurrency: Math.min(10, int(env.PGCLOUD_PROVISION_CONCURRENCY, cores * 2)),
+    logLevel: env.PGCLOUD_LOG_LEVEL || 'info',
+    prewarm: env.PGCLOUD_PREWARM || 'all',
+    addressPool: env.PGCLOUD_ADDRESS_POOL || '127.48.0.0/16',
+    instancePort: int(env.PGCLOUD_INSTANCE_PORT, 5432),
+  };
+  const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  merged.dataDir = path.resolve(merged.dataDir);
+  return merged as Config;
+}

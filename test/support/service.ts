@@ -1,0 +1,151 @@
+// Starts a real `pgcloud serve` process for a test: its own data directory, a free port, a fixed key
+// pair, and helpers to stop it gracefully, kill it with SIGKILL, and clean up every PostgreSQL server
+// it left behind.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const randomKeyPair = () => {
+  const a = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const pick = (n: number) => Array.from(randomBytes(n), (b) => a[b % a.length]).join('');
+  return { secretId: 'AKID' + pick(32), secretKey: pick(32) };
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestService {
+  endpoint: string; // "127.0.0.1:PORT", as the SDK's httpProfile.endpoint wants it
+  url: string;
+  port: number;
+  dataDir: string;
+  secretId: string;
+  secretKey: string;
+  output(): string;
+  /** Starts the service again on the same data directory and port (after stop or kill). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+  /** Stops the service and every PostgreSQL server under its data directory, then removes the directory. */
+  cleanup(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  dataDir?: string;
+}
+
+export async function startService(opts: StartOptions = {}): Promise<TestService> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pgcloud-test-'));
+  fs.chmodSync(dataDir, 0o755);
+  const port = await freePort();
+  const keys = randomKeyPair();
+  let child: ChildProcess | undefined;
+  let out = '';
+
+  const launch = async () => {
+    out = '';
+    child = spawn(process.execPath, [path.join(root, 'bin', 'pgcloud.js'), 'serve'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PGCLOUD_HOST: '127.0.0.1',
+        PGCLOUD_PORT: String(port),
+        PGCLOUD_DATA_DIR: dataDir,
+        PGCLOUD_SECRET_ID: keys.secretId,
+        PGCLOUD_SECRET_KEY: keys.secretKey,
+        PGCLOUD_LOG_LEVEL: process.env.PGCLOUD_LOG_LEVEL ?? 'warn',
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const started = Date.now();
+    while (Date.now() - started < 60_000) {
+      if (child.exitCode !== null) throw new Error(`pgcloud exited with ${child.exitCode}:\n${out}`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        if (res.status === 200) return;
+      } catch {
+        /* not listening yet */
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`pgcloud did not become healthy:\n${out}`);
+  };
+
+  const waitExit = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once('exit', () => r())));
+
+  await launch();
+  const svc: TestService = {
+    endpoint: `127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    ...keys,
+    output: () => out,
+    restart: launch,
+    async stop() {
+      if (!child) return;
+      const c = child;
+      c.kill('SIGTERM');
+      await waitExit(c);
+    },
+    async kill9() {
+      if (!child) return;
+      const c = child;
+      c.kill('SIGKILL');
+      await waitExit(c);
+    },
+    async cleanup() {
+      await svc.stop();
+      killPostgresUnder(dataDir);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return svc;
+}
+
+/** PIDs of postgres postmasters whose data directory is under dir. */
+export function postmastersUnder(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (!path.basename(cmd[0] ?? '').startsWith('postgres')) continue;
+      const d = cmd[cmd.indexOf('-D') + 1];
+      if (cmd.includes('-D') && d && path.resolve(d).startsWith(path.resolve(dir) + path.sep)) pids.push(Number(entry));
+    } catch {
+      /* process went away */
+    }
+  }
+  return pids;
+}
+
+export function killPostgresUnder(dir: string): void {
+  for (const pid of postmastersUnder(dir)) {
+    try {
+      process.kill(pid, 'SIGQUIT');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export { execFileSync };
