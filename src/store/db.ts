@@ -8,8 +8,9 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import * as m001 from './migrations/001_initial.ts';
+import * as m002 from './migrations/002_networks.ts';
 
-const migrations: Record<string, Migration> = { '001_initial': m001 };
+const migrations: Record<string, Migration> = { '001_initial': m001, '002_networks': m002 };
 
 export type Store = Kysely<Database>;
 

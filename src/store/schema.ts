@@ -76,9 +76,33 @@ export interface OrdersTable {
   created_at: string;
 }
 
+export interface VpcsTable {
+  id: string; // vpc-xxxxxxxx
+  uin: string;
+  region: string;
+  name: string;
+  cidr_block: string;
+  is_default: number;
+  created_at: string;
+}
+
+export interface SubnetsTable {
+  id: string; // subnet-xxxxxxxx
+  uin: string;
+  vpc_id: string;
+  region: string;
+  zone: string;
+  name: string;
+  cidr_block: string;
+  is_default: number;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   instances: InstancesTable;
   orders: OrdersTable;
+  vpcs: VpcsTable;
+  subnets: SubnetsTable;
 }

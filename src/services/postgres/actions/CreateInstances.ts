@@ -1,0 +1,245 @@
+// CreateInstances: validates the request against the seed's rules, then records, in one store
+// transaction, one order per instance and the instances in status "applying". The reconciler makes
+// them real; this handler never touches PostgreSQL.
+import { defineAction } from '../../../core/action.ts';
+import { ApiError } from '../../../core/errors.ts';
+import { newBillId, newDealName, newInstanceId } from '../../../core/ids.ts';
+import { scramVerifier } from '../../../core/scram.ts';
+import { resolveVersion } from '../../../core/catalog/versions.ts';
+import { DEFAULT_STORAGE_TYPE, STORAGE_TYPES } from '../../../core/catalog/types.ts';
+import { CURRENCY, orderPrice } from '../../../core/billing/pricing.ts';
+import { insertOrdersWithInstances, nextFlowId } from '../../../store/instances.ts';
+import { ensureDefaultNetwork, findSubnet, findVpc } from '../../../store/networks.ts';
+import { checkAccountName, checkFlag, checkInstanceName, checkPassword, checkPeriod, parseChargeType } from '../rules.ts';
+
+interface DBNode {
+  Role: string;
+  Zone: string;
+  DedicatedClusterId?: string;
+}
+
+interface Request {
+  SpecCode: string;
+  Storage: number;
+  InstanceCount: number;
+  Period: number;
+  Charset: string;
+  AdminName: string;
+  AdminPassword: string;
+  Zone: string;
+  DBMajorVersion?: string;
+  DBVersion?: string;
+  DBKernelVersion?: string;
+  InstanceChargeType?: string;
+  VpcId?: string;
+  SubnetId?: string;
+  DBNodeSet?: DBNode[];
+  AutoRenewFlag?: number;
+  AutoVoucher?: number;
+  VoucherIds?: string[];
+  ProjectId?: number;
+  ActivityId?: number;
+  Name?: string;
+  TagList?: Array<{ TagKey: string; TagValue: string }>;
+  SecurityGroupIds?: string[];
+  NeedSupportTDE?: number;
+  KMSKeyId?: string;
+  KMSRegion?: string;
+  KMSClusterId?: string;
+  DBEngine?: string;
+  DBEngineConfig?: string;
+  SyncMode?: string;
+  NeedSupportIpv6?: number;
+  DeletionProtection?: boolean;
+  StorageType?: string;
+}
+
+const unsupported = (what: string) =>
+  new ApiError('UnsupportedOperation', `${what} is not supported by pgcloud yet; leave it out of the request.`);
+
+export default defineAction<Request, { DealNames: string[]; BillId: string; DBInstanceIdSet: string[] }>({
+  service: 'postgres',
+  version: '2017-03-12',
+  name: 'CreateInstances',
+  rateLimit: 100,
+  request: {
+    SpecCode: { type: 'string', required: true, description: 'Purchasable specification code (DescribeClasses SpecCode).' },
+    Storage: { type: 'integer', required: true, description: 'Disk capacity in GB, step 10.' },
+    InstanceCount: { type: 'integer', required: true, description: 'Number of instances, 1 to 10.' },
+    Period: { type: 'integer', required: true, description: 'Months: prepaid 1-12, 24, 36; postpaid only 1.' },
+    Charset: { type: 'string', required: true, description: 'UTF8 or LATIN1.' },
+    AdminName: { type: 'string', required: true, description: 'Root account name.' },
+    AdminPassword: { type: 'string', required: true, description: 'Root account password, 8-32 characters of four classes.' },
+    Zone: { type: 'string', required: true, description: 'Primary availability zone, e.g. ap-guangzhou-3.' },
+    DBMajorVersion: { type: 'string', description: 'PostgreSQL major version; the newest kernel of it is used.' },
+    DBVersion: { type: 'string', description: 'Major + minor version; only the newest minor of its major.' },
+    DBKernelVersion: { type: 'string', description: 'Kernel version; only the newest of its major.' },
+    InstanceChargeType: { type: 'string', description: 'PREPAID (default) or POSTPAID_BY_HOUR.' },
+    VpcId: { type: 'string', description: 'VPC ID; the default VPC of the region when omitted.' },
+    SubnetId: { type: 'string', description: 'Subnet ID; the default subnet of the zone when omitted.' },
+    DBNodeSet: {
+      type: { array: { object: { Role: { type: 'string', required: true, description: 'Primary or Standby.' }, Zone: { type: 'string', required: true, description: 'Zone of the node.' }, DedicatedClusterId: { type: 'string', description: 'CDC ID.' } } } },
+      description: 'Node deployment information.',
+    },
+    AutoRenewFlag: { type: 'integer', description: '0 manual renewal, 1 auto renewal.' },
+    AutoVoucher: { type: 'integer', description: '0 or 1.' },
+    VoucherIds: { type: { array: 'string' }, description: 'Voucher IDs (one at most).' },
+    ProjectId: { type: 'integer', description: 'Project ID, default 0.' },
+    ActivityId: { type: 'integer', description: 'Activity ID.' },
+    Name: { type: 'string', description: 'Instance name.' },
+    TagList: {
+      type: { array: { object: { TagKey: { type: 'string', required: true, description: 'Tag key.' }, TagValue: { type: 'string', required: true, description: 'Tag value.' } } } },
+      description: 'Tags bound to the instance.',
+    },
+    SecurityGroupIds: { type: { array: 'string' }, description: 'Security groups.' },
+    NeedSupportTDE: { type: 'integer', description: 'Transparent data encryption, 0 or 1.' },
+    KMSKeyId: { type: 'string', description: 'KMS key for TDE.' },
+    KMSRegion: { type: 'string', description: 'KMS region for TDE.' },
+    KMSClusterId: { type: 'string', description: 'KMS cluster for TDE.' },
+    DBEngine: { type: 'string', description: 'postgresql (default) or mssql_compatible.' },
+    DBEngineConfig: { type: 'string', description: 'Engine configuration (mssql_compatible only).' },
+    SyncMode: { type: 'string', description: 'Semi-sync or Async.' },
+    NeedSupportIpv6: { type: 'integer', description: '0 or 1.' },
+    DeletionProtection: { type: 'boolean', description: 'Deletion protection.' },
+    StorageType: { type: 'string', description: 'PHYSICAL_LOCAL_SSD, CLOUD_PREMIUM, CLOUD_SSD or CLOUD_HSSD.' },
+  },
+
+  async handle(ctx, req) {
+    const { catalog } = ctx;
+
+    // Where: region and zone.
+    const zone = catalog.zone(req.Zone);
+    if (!zone) throw new ApiError('InvalidParameterValue.InvalidZoneIdError', `Zone "${req.Zone}" does not exist; see DescribeZones.`);
+    if (zone.Region !== ctx.region)
+      throw new ApiError('InvalidParameterValue.IllegalRegion', `Zone ${req.Zone} is not in region ${ctx.region || '(none)'}; send the request to region ${zone.Region}.`);
+    if (zone.ZoneState !== 'AVAILABLE') throw new ApiError('InvalidParameterValue.IllegalZone', `Zone ${req.Zone} is ${zone.ZoneState} and cannot be purchased in.`);
+
+    // What: engine, version, spec, storage.
+    const engine = req.DBEngine ?? 'postgresql';
+    if (engine === 'mssql_compatible') throw unsupported('DBEngine mssql_compatible');
+    if (engine !== 'postgresql') throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `DBEngine "${engine}" is invalid; valid values: postgresql, mssql_compatible.`);
+    if (req.DBEngineConfig) throw unsupported('DBEngineConfig');
+    const version = resolveVersion(catalog, { DBMajorVersion: req.DBMajorVersion, DBVersion: req.DBVersion, DBKernelVersion: req.DBKernelVersion });
+
+    const spec = catalog.spec(req.SpecCode);
+    if (!spec) throw new ApiError('InvalidParameterValue.SpecNotRecognizedError', `Failed to identify the specification (${req.SpecCode}); see DescribeClasses.`);
+    const storageType = req.StorageType ?? DEFAULT_STORAGE_TYPE;
+    if (!(STORAGE_TYPES as readonly string[]).includes(storageType))
+      throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `StorageType "${storageType}" is invalid; valid values: ${STORAGE_TYPES.join(', ')}.`);
+    if (!spec.StorageTypes.includes(storageType)) throw new ApiError('InvalidParameterValue.BadSpec', `Specification ${spec.SpecCode} is not sold with storage type ${storageType}.`);
+    if (req.Storage % 10 !== 0 || req.Storage < spec.MinStorage || req.Storage > spec.MaxStorage)
+      throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Storage must be a multiple of 10 GB between ${spec.MinStorage} and ${spec.MaxStorage} for ${spec.SpecCode} (got ${req.Storage}).`);
+
+    // How many, how paid.
+    if (req.InstanceCount < 1 || req.InstanceCount > 10)
+      throw new ApiError('InvalidParameterValue.InvalidInstanceNum', `InstanceCount must be between 1 and 10 (got ${req.InstanceCount}); make several calls to buy more.`);
+    const chargeType = parseChargeType(req.InstanceChargeType);
+    checkPeriod(req.Period, chargeType);
+    const autoRenew = checkFlag(req.AutoRenewFlag, 'AutoRenewFlag');
+    checkFlag(req.AutoVoucher, 'AutoVoucher');
+    if (req.VoucherIds && req.VoucherIds.length > 1) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', 'Only one voucher can be specified in VoucherIds.');
+    if (req.VoucherIds && req.VoucherIds.length === 1)
+      throw new ApiError('InvalidParameterValue.InvalidVoucherId', `Voucher ${req.VoucherIds[0]} does not exist or cannot be used by this account.`);
+    if (req.ActivityId !== undefined && req.ActivityId !== 0)
+      throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `Activity ${req.ActivityId} does not exist.`);
+    const projectId = req.ProjectId ?? 0;
+    if (projectId !== 0) throw new ApiError('InvalidParameterValue.IllegalProjectId', `Project ${projectId} does not exist; only the default project 0 is available.`);
+
+    // Who: charset and root account.
+    if (req.Charset !== 'UTF8' && req.Charset !== 'LATIN1')
+      throw new ApiError('InvalidParameterValue.InvalidCharset', `Charset "${req.Charset}" is not supported; only UTF8 and LATIN1 are.`);
+    checkAccountName(req.AdminName);
+    checkPassword(req.AdminPassword);
+    const name = req.Name ?? '';
+    checkInstanceName(name);
+
+    // Topology and features that later work builds; refused rather than ignored.
+    const nodes = req.DBNodeSet ?? [];
+    for (const n of nodes) {
+      if (n.Role !== 'Primary' && n.Role !== 'Standby')
+        throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `DBNodeSet Role "${n.Role}" is invalid; valid values: Primary, Standby.`);
+      if (!catalog.zone(n.Zone)) throw new ApiError('InvalidParameterValue.InvalidZoneIdError', `DBNodeSet Zone "${n.Zone}" does not exist.`);
+      if (n.DedicatedClusterId) throw unsupported('DBNodeSet DedicatedClusterId (CDC)');
+    }
+    const primaries = nodes.filter((n) => n.Role === 'Primary');
+    if (primaries.length > 1) throw new ApiError('InvalidParameterValue.InvalidParameterValueError', 'DBNodeSet may name only one Primary node.');
+    if (primaries[0] && primaries[0].Zone !== req.Zone)
+      throw new ApiError('InvalidParameterValue.IllegalZone', `The Primary node's zone ${primaries[0].Zone} must be the instance's Zone ${req.Zone}.`);
+    if (nodes.some((n) => n.Role === 'Standby')) throw unsupported('A Standby node in DBNodeSet (multi-AZ high availability)');
+    if (req.SyncMode) throw unsupported('SyncMode');
+    if (req.SecurityGroupIds && req.SecurityGroupIds.length > 0) throw unsupported('SecurityGroupIds');
+    if (checkFlag(req.NeedSupportTDE, 'NeedSupportTDE') === 1 || req.KMSKeyId || req.KMSRegion || req.KMSClusterId) throw unsupported('Transparent data encryption (NeedSupportTDE, KMS*)');
+    if (checkFlag(req.NeedSupportIpv6, 'NeedSupportIpv6') === 1) throw unsupported('NeedSupportIpv6');
+
+    const tags = req.TagList ?? [];
+    const keys = new Set<string>();
+    for (const t of tags) {
+      if (!t.TagKey || t.TagKey.length > 127 || t.TagValue.length > 255)
+        throw new ApiError('InvalidParameterValue.ParameterLengthLimitError', 'A TagKey must be 1-127 characters and a TagValue at most 255.');
+      if (keys.has(t.TagKey)) throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `TagKey "${t.TagKey}" is given twice.`);
+      keys.add(t.TagKey);
+    }
+
+    // The verifier is computed once per request; the password itself goes no further.
+    const verifier = scramVerifier(req.AdminPassword);
+    const now = ctx.clock.now();
+    const nowIso = now.toISOString();
+    const expire = chargeType === 'PREPAID' ? addMonths(now, req.Period).toISOString() : null;
+    const unitPrice = orderPrice({ memoryMb: spec.Memory, storageGb: req.Storage, chargeType, period: req.Period, count: 1 });
+    const billId = newBillId(now);
+    const ids: string[] = [];
+    const dealNames: string[] = [];
+
+    await ctx.db.transaction().execute(async (trx) => {
+      let network: { vpcId: string; subnetId: string };
+      if (!req.VpcId && !req.SubnetId) {
+        const zoneIndex = catalog.zonesOf(ctx.region).findIndex((z) => z.Zone === req.Zone);
+        network = await ensureDefaultNetwork(trx, ctx.account.uin, ctx.region, req.Zone, zoneIndex);
+      } else {
+        const vpc = req.VpcId ? await findVpc(trx, ctx.account.uin, req.VpcId) : undefined;
+        if (!vpc || vpc.region !== ctx.region) throw new ApiError('InvalidParameter.VpcNotFoundError', `VPC "${req.VpcId ?? ''}" was not found in region ${ctx.region}.`);
+        const subnet = req.SubnetId ? await findSubnet(trx, ctx.account.uin, req.SubnetId) : undefined;
+        if (!subnet || subnet.vpc_id !== vpc.id) throw new ApiError('InvalidParameter.VpcNotFoundError', `Subnet "${req.SubnetId ?? ''}" was not found in VPC ${vpc.id}.`);
+        if (subnet.zone !== req.Zone) throw new ApiError('InvalidParameter.VpcNotFoundError', `Subnet ${subnet.id} is in zone ${subnet.zone}, not ${req.Zone}.`);
+        network = { vpcId: vpc.id, subnetId: subnet.id };
+      }
+      let flowId = await nextFlowId(trx);
+      const orders = [];
+      const instances = [];
+      for (let i = 0; i < req.InstanceCount; i++) {
+        const id = newInstanceId();
+        const dealName = newDealName(now);
+        ids.push(id);
+        dealNames.push(dealName);
+        orders.push({
+          deal_name: dealName, uin: ctx.account.uin, bill_id: billId, pay_mode: chargeType === 'PREPAID' ? 1 : 0, count: 1,
+          instance_ids: JSON.stringify([id]), amount: unitPrice, currency: CURRENCY, action: 'purchase', flow_id: flowId++, created_at: nowIso,
+        });
+        instances.push({
+          id, uin: ctx.account.uin, region: ctx.region, zone: req.Zone, name: name || 'Unnamed', status: 'applying',
+          spec_code: spec.SpecCode, cpu: spec.CPU, memory_mb: spec.Memory, storage_gb: req.Storage, storage_type: storageType,
+          db_engine: engine, db_version: version.DBVersion, db_major_version: version.DBMajorVersion, db_kernel_version: version.DBKernelVersion,
+          charset: req.Charset, admin_name: req.AdminName, admin_verifier: verifier, charge_type: chargeType, period: req.Period,
+          auto_renew: autoRenew, project_id: projectId, vpc_id: network.vpcId, subnet_id: network.subnetId, tags: JSON.stringify(tags),
+          node_set: JSON.stringify([{ Role: 'Primary', Zone: req.Zone, DedicatedClusterId: '' }]),
+          deletion_protection: req.DeletionProtection ? 1 : 0, deal_name: dealName, host: null, port: null, desired_state: 'running',
+          attempts: 0, last_error: null, next_attempt_at: null, lease_owner: null, lease_until: null,
+          created_at: nowIso, updated_at: nowIso, expire_time: expire, isolated_time: null,
+        });
+      }
+      await insertOrdersWithInstances(trx, orders, instances);
+    });
+
+    ctx.log.info({ instances: ids, version: version.DBVersion, spec: spec.SpecCode }, 'instances ordered');
+    ctx.wakeReconciler();
+    return { DealNames: dealNames, BillId: billId, DBInstanceIdSet: ids };
+  },
+});
+
+function addMonths(d: Date, months: number): Date {
+  const r = new Date(d.getTime());
+  const day = r.getUTCDate();
+  r.setUTCMonth(r.getUTCMonth() + months);
+  if (r.getUTCDate() < day) r.setUTCDate(0); // 31 Jan + 1 month = 28/29 Feb, not 3 Mar
+  return r;
+}

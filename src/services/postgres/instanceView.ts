@@ -1,0 +1,69 @@
+// The DBInstance model of the API, built from a stored instance row. Field names and shapes are
+// exactly the reference's (§5.2); DBInstanceNetInfo always has the two entries Terraform expects.
+import type { InstanceRow } from '../../store/instances.ts';
+import type { Account } from '../../core/action.ts';
+import { formatApiTime, ZERO_TIME } from '../../core/time.ts';
+
+export function dbInstanceView(row: InstanceRow, account: Account): Record<string, unknown> {
+  const tags = JSON.parse(row.tags) as Array<{ TagKey: string; TagValue: string }>;
+  const nodes = JSON.parse(row.node_set) as Array<{ Role: string; Zone: string; DedicatedClusterId?: string }>;
+  const hasAddress = Boolean(row.host);
+  return {
+    Region: row.region,
+    Zone: row.zone,
+    VpcId: row.vpc_id,
+    SubnetId: row.subnet_id,
+    DBInstanceId: row.id,
+    DBInstanceName: row.name,
+    DBInstanceStatus: row.status,
+    DBInstanceMemory: Math.round(row.memory_mb / 1024),
+    DBInstanceStorage: row.storage_gb,
+    DBInstanceCpu: row.cpu,
+    DBInstanceClass: row.spec_code,
+    DBMajorVersion: row.db_major_version,
+    DBVersion: row.db_version,
+    DBKernelVersion: row.db_kernel_version,
+    DBInstanceType: 'primary',
+    DBInstanceVersion: 'standard',
+    DBCharset: row.charset,
+    CreateTime: formatApiTime(row.created_at),
+    UpdateTime: formatApiTime(row.updated_at),
+    ExpireTime: formatApiTime(row.expire_time),
+    IsolatedTime: formatApiTime(row.isolated_time),
+    PayType: row.charge_type === 'PREPAID' ? 'prepaid' : 'postpaid',
+    AutoRenew: row.auto_renew,
+    DBInstanceNetInfo: [
+      {
+        Address: '',
+        Ip: hasAddress ? row.host : '',
+        Port: hasAddress ? row.port : 0,
+        NetType: 'private',
+        ProtocolType: 'postgresql',
+        Status: hasAddress ? 'opened' : 'initing',
+        VpcId: row.vpc_id,
+        SubnetId: row.subnet_id,
+      },
+      { Address: '', Ip: '', Port: 0, NetType: 'public', ProtocolType: '', Status: 'initing', VpcId: '', SubnetId: '' },
+    ],
+    Type: 'normal',
+    AppId: account.appId,
+    Uid: Number(account.uin.slice(-6)),
+    ProjectId: row.project_id,
+    TagList: tags,
+    MasterDBInstanceId: '',
+    ReadOnlyInstanceNum: 0,
+    StatusInReadonlyGroup: '',
+    OfflineTime: ZERO_TIME,
+    DBNodeSet: nodes.map((n) => ({ Role: n.Role, Zone: n.Zone, DedicatedClusterId: n.DedicatedClusterId ?? '' })),
+    IsSupportTDE: 0,
+    DBEngine: row.db_engine,
+    DBEngineConfig: '',
+    NetworkAccessList: hasAddress
+      ? [{ ResourceId: row.id, ResourceType: 1, VpcId: row.vpc_id, Vip: row.host, Vip6: '', Vport: row.port, SubnetId: row.subnet_id, VpcStatus: 2 }]
+      : null,
+    SupportIpv6: 0,
+    ExpandedCpu: 0,
+    DeletionProtection: row.deletion_protection === 1,
+    DBInstanceStorageType: row.storage_type,
+  };
+}

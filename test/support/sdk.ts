@@ -1,0 +1,57 @@
+// The official Tencent Cloud Node SDK (v4) pointed at a test service, and helpers around it.
+import * as tc from 'tencentcloud-sdk-nodejs';
+import pg from 'pg';
+import type { TestService } from './service.ts';
+
+export type PostgresClient = InstanceType<typeof tc.postgres.v20170312.Client>;
+
+export function postgresClient(svc: { endpoint: string; secretId: string; secretKey: string }, region = 'ap-guangzhou', profile: Record<string, unknown> = {}): PostgresClient {
+  return new tc.postgres.v20170312.Client({
+    credential: { secretId: svc.secretId, secretKey: svc.secretKey },
+    region,
+    profile: { httpProfile: { endpoint: svc.endpoint, protocol: 'http://', reqTimeout: 60 }, ...profile },
+  });
+}
+
+/** The error code the SDK surfaced for a failed call (undefined when the call succeeded). */
+export async function errorCode(call: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await call;
+    return undefined;
+  } catch (e: any) {
+    if (!e.code) throw e;
+    return e.code as string;
+  }
+}
+
+export async function errorOf(call: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await call;
+  } catch (e: any) {
+    if (!e.code) throw e;
+    return { code: e.code, message: e.message };
+  }
+  throw new Error('the call succeeded but an error was expected');
+}
+
+export async function waitForStatus(client: PostgresClient, id: string, status: string, timeoutMs = 60_000, intervalMs = 50): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const res = await client.DescribeDBInstanceAttribute({ DBInstanceId: id });
+    last = res.DBInstance!.DBInstanceStatus!;
+    if (last === status) return res.DBInstance;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`${id} did not reach ${status} (last status ${last})`);
+}
+
+/** Connects to an instance's private address as the given account. */
+export async function login(instance: any, user: string, password: string, database = 'postgres'): Promise<pg.Client> {
+  const net = (instance.DBInstanceNetInfo as any[]).find((n) => n.NetType === 'private');
+  const client = new pg.Client({ host: net.Ip, port: net.Port, user, password, database, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  return client;
+}
+
+export type { TestService };
