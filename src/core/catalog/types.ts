@@ -6,12 +6,16 @@ export interface RegionEntry {
   RegionId: number;
   RegionState: 'AVAILABLE' | 'UNAVAILABLE';
   SupportInternational: number;
+  /** Chinese region name, e.g. "华南地区(广州)" (not on the wire of DescribeRegions' RegionInfo). */
+  RegionNameZh?: string;
 }
 
 export interface ZoneEntry {
   Region: string;
   Zone: string; // "ap-guangzhou-3"
-  ZoneName: string;
+  ZoneName: string; // Chinese, as the service answers by default: "广州三区"
+  /** English zone name, e.g. "Guangzhou Zone 3" (not on the wire). */
+  ZoneNameEn?: string;
   ZoneId: number;
   ZoneState: 'AVAILABLE' | 'UNAVAILABLE' | 'SELLOUT' | 'SUPPORTMODIFYONLY';
   ZoneSupportIpv6: number;
@@ -27,6 +31,8 @@ export interface SpecEntry {
   QPS: number;
   StorageTypes: string[]; // PHYSICAL_LOCAL_SSD, CLOUD_PREMIUM, CLOUD_SSD, CLOUD_HSSD
   Type: string; // machine type shown as SpecItemInfo.Type / DBInstance.Type
+  /** Billing product id reported as SpecItemInfo.Pid (disused by the real service, kept stable). */
+  Pid?: number;
 }
 
 export interface VersionEntry {
