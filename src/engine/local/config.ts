@@ -1,0 +1,108 @@
+// An instance's PostgreSQL configuration, derived from its spec.
+//
+// Settings that need a restart (address, port, socket directory, memory, connection limit) go on the
+// postmaster's command line: /proc/<pid>/cmdline then tells exactly what a running server uses, so an
+// adopted server whose spec changed is restarted, and one that matches is left alone. Reloadable
+// settings go in pgcloud.conf (included from postgresql.conf), with pg_hba.conf; a SIGHUP applies them.
+import os from 'node:os';
+import type { InstanceSpec } from '../types.ts';
+
+/** The cluster's bootstrap superuser: pgcloud's own, reachable only over the instance's Unix socket. */
+export const BOOTSTRAP_USER = 'tencentdb_pgcloud';
+
+export const CONF_FILE = 'pgcloud.conf';
+export const INCLUDE_LINE = `include '${CONF_FILE}'`;
+
+export interface Sizing {
+  sharedBuffersMb: number;
+  effectiveCacheSizeMb: number;
+  maxConnections: number;
+  workMemMb: number;
+  maintenanceWorkMemMb: number;
+  parallelWorkers: number;
+  parallelWorkersPerGather: number;
+}
+
+const clamp = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, v));
+
+/**
+ * Memory settings for an instance of memoryMb, on a host of hostMb (a shared laptop, not a dedicated VM):
+ * - shared_buffers: 25% of the instance memory, but at most 1/16 of the host's RAM and at most 256 MB
+ *   (PostgreSQL touches its shared memory at start: 512 MB add ~100 ms to a start here), at least 32 MB;
+ * - effective_cache_size: 75% of the instance memory (a planner hint, allocates nothing);
+ * - max_connections: memory/20 MB, between 100 and 2000 (1-2 GB → 100, 4 GB → 204, 8 GB → 409,
+ *   16 GB → 819, 32 GB → 1638), close to what TencentDB gives its specs;
+ * - work_mem: memory/512 between 4 MB and 64 MB (2 GB → 4 MB, the PostgreSQL and Tencent default);
+ * - maintenance_work_mem: memory/16 between 64 MB and 1 GB;
+ * - parallel workers from the CPU count.
+ */
+export function sizing(memoryMb: number, cpu: number, hostMb = Math.floor(os.totalmem() / 1048576)): Sizing {
+  const mem = Math.max(256, Math.floor(memoryMb));
+  const cores = Math.max(1, Math.floor(cpu));
+  return {
+    sharedBuffersMb: Math.max(32, Math.min(Math.floor(mem / 4), Math.floor(hostMb / 16), 256)),
+    effectiveCacheSizeMb: Math.floor((mem * 3) / 4),
+    maxConnections: clamp(Math.floor(mem / 20), 100, 2000),
+    workMemMb: clamp(Math.floor(mem / 512), 4, 64),
+    maintenanceWorkMemMb: clamp(Math.floor(mem / 16), 64, 1024),
+    parallelWorkers: cores,
+    parallelWorkersPerGather: clamp(Math.floor(cores / 2), 0, 4),
+  };
+}
+
+/** Arguments of `postgres` after the binary: -D first, then the restart-only settings. */
+export function postmasterArgs(spec: InstanceSpec, dataDir: string, sockDir: string): string[] {
+  if (/[,"]/.test(sockDir)) throw new Error(`socket directory ${sockDir} must not contain a comma or a double quote`);
+  if (!/^[0-9A-Za-z.:%*-]+$/.test(spec.host)) throw new Error(`invalid listen address ${JSON.stringify(spec.host)}`);
+  if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) throw new Error(`invalid port ${spec.port}`);
+  const s = sizing(spec.memoryMb, spec.cpu);
+  const settings: Array<[string, string]> = [
+    ['listen_addresses', spec.host],
+    ['port', String(spec.port)],
+    ['unix_socket_directories', sockDir],
+    ['shared_buffers', `${s.sharedBuffersMb}MB`],
+    ['max_connections', String(s.maxConnections)],
+    ['huge_pages', 'off'],
+    ['logging_collector', 'off'],
+  ];
+  return ['-D', dataDir, ...settings.flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+}
+
+const q = (v: string): string => `'${v.replaceAll("'", "''")}'`;
+
+/** pgcloud.conf: the reloadable settings. */
+export function renderConf(spec: InstanceSpec): string {
+  const s = sizing(spec.memoryMb, spec.cpu);
+  const lines: Array<[string, string]> = [
+    ['password_encryption', q('scram-sha-256')],
+    ['effective_cache_size', q(`${s.effectiveCacheSizeMb}MB`)],
+    ['work_mem', q(`${s.workMemMb}MB`)],
+    ['maintenance_work_mem', q(`${s.maintenanceWorkMemMb}MB`)],
+    ['max_parallel_workers', String(s.parallelWorkers)],
+    ['max_parallel_workers_per_gather', String(s.parallelWorkersPerGather)],
+    ['log_destination', q('stderr')],
+    ['log_line_prefix', q('%m [%p] %q%u@%d ')],
+  ];
+  return (
+    '# Managed by pgcloud and rewritten whenever the instance is ensured: do not edit.\n' +
+    '# Restart-only settings (address, port, sockets, memory, connections) are on the postmaster command line.\n' +
+    lines.map(([k, v]) => `${k} = ${v}\n`).join('')
+  );
+}
+
+/** pg_hba.conf: the bootstrap superuser only over the Unix socket; everyone else only over TCP with SCRAM. */
+export function renderHba(): string {
+  return [
+    '# Managed by pgcloud and rewritten whenever the instance is ensured: do not edit.',
+    '# TYPE  DATABASE     USER               ADDRESS      METHOD',
+    `local   all          ${BOOTSTRAP_USER}                   trust`,
+    `local   replication  ${BOOTSTRAP_USER}                   trust`,
+    `host    all          ${BOOTSTRAP_USER}  0.0.0.0/0    reject`,
+    `host    all          ${BOOTSTRAP_USER}  ::/0         reject`,
+    `host    replication  ${BOOTSTRAP_USER}  0.0.0.0/0    reject`,
+    `host    replication  ${BOOTSTRAP_USER}  ::/0         reject`,
+    'host    all          all                0.0.0.0/0    scram-sha-256',
+    'host    all          all                ::/0         scram-sha-256',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,60 @@
+// An instance's directories: its data directory copied from a template (into a temporary directory
+// beside it, then renamed, so "data exists" means "copy complete"), its private socket directory, and
+// removal by renaming into a trash name first (so a half-removed instance never looks like one).
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { RunAs } from './runas.ts';
+import type { InstancePaths } from './layout.ts';
+import { ensureDir } from './files.ts';
+
+const run = (cmd: string, args: string[]) =>
+  new Promise<void>((resolve, reject) =>
+    execFile(cmd, args, { maxBuffer: 1 << 20 }, (err, _out, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`.trim())) : resolve())),
+  );
+
+/** Copies the template into p.data (the caller checked it is not there yet). */
+export async function provisionData(p: InstancePaths, template: string, runAs: RunAs): Promise<void> {
+  ensureDir(p.dir, 0o700, runAs.chown);
+  const tmp = `${p.data}.tmp`;
+  await fs.promises.rm(tmp, { recursive: true, force: true }); // left by a crash during a copy
+  try {
+    // -a keeps the owner (the PostgreSQL user) and modes; reflink makes it a cheap clone where the filesystem can.
+    await run('cp', ['-a', '--reflink=auto', template, tmp]);
+  } catch (e) {
+    if (!/reflink/.test((e as Error).message)) throw e;
+    await fs.promises.rm(tmp, { recursive: true, force: true });
+    await run('cp', ['-a', template, tmp]); // a cp without --reflink
+  }
+  fs.renameSync(tmp, p.data);
+}
+
+/** The Unix socket directory: mode 0700, owned by the PostgreSQL user, never a symlink. */
+export function ensureSocketDir(p: InstancePaths, runAs: RunAs): void {
+  try {
+    const st = fs.lstatSync(p.sock);
+    const me = process.getuid?.() ?? -1;
+    if (!st.isDirectory() || (st.uid !== runAs.uid && st.uid !== me)) throw new Error(`${p.sock} exists and is not a directory of ours: refusing to use it as a socket directory`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  ensureDir(p.sock, 0o700, runAs.chown);
+}
+
+/** Removes the instance's files (its server must be stopped). Idempotent. */
+export async function removeInstance(p: InstancePaths): Promise<void> {
+  if (fs.existsSync(p.dir)) {
+    const trash = path.join(path.dirname(p.dir), `.trash-${path.basename(p.dir)}-${randomBytes(4).toString('hex')}`);
+    fs.renameSync(p.dir, trash);
+    await fs.promises.rm(trash, { recursive: true, force: true });
+  }
+  if (!p.sock.startsWith(p.dir + path.sep)) await fs.promises.rm(p.sock, { recursive: true, force: true });
+}
+
+/** Finishes removals interrupted by a crash. */
+export async function cleanTrash(instancesDir: string): Promise<void> {
+  for (const name of fs.readdirSync(instancesDir)) {
+    if (name.startsWith('.trash-')) await fs.promises.rm(path.join(instancesDir, name), { recursive: true, force: true });
+  }
+}

