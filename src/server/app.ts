@@ -4,6 +4,7 @@
 // and always comes back as HTTP 200 `{"Response": {..., "RequestId"}}`, errors included.
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../core/config.ts';
@@ -106,7 +107,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.code(200).header('content-type', 'application/json');
     const traceId = request.headers['x-tc-traceid'];
     if (typeof traceId === 'string' && TRACE_ID_RE.test(traceId)) reply.header('x-tc-traceid', traceId);
-    return reply.send(body);
+    // A Buffer, so the Content-Type stays exactly application/json (Fastify appends a charset to strings).
+    return reply.send(Buffer.from(body, 'utf8'));
   };
 
   const sendError = (request: FastifyRequest, reply: FastifyReply, trace: Trace, e: unknown) => {
@@ -264,11 +266,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     http: { maxHeaderSize: 48 * KB },
     frameworkErrors: (err, request, reply) => {
       const trace = newTrace(request);
+      log.debug({ code: err.code, requestId: trace.requestId }, 'request refused by the router');
       return sendError(request, reply, trace, new GatewayError('InvalidParameter#request'));
     },
     clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
       const trace = newTrace(undefined);
+      // Only the code: the error carries the raw request bytes (headers with signatures).
+      log.debug({ code: err.code, requestId: trace.requestId }, 'malformed HTTP request');
       const key =
         err.code === 'HPE_HEADER_OVERFLOW' ? 'RequestSizeLimitExceeded' : err.code === 'HPE_INVALID_METHOD' ? 'UnsupportedProtocol' : 'InvalidParameter#request';
       const args = key === 'RequestSizeLimitExceeded' ? ['32 KB'] : [];
@@ -291,9 +296,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.addHook('onRequest', (request, reply, done) => {
     (request as TimedRequest)[kStart] = performance.now();
-    // Refuse other methods before reading a body.
+    // Other methods are refused without parsing their body (only draining it, see drain()).
     if (request.method !== 'GET' && request.method !== 'POST') {
-      sendError(request, reply, newTrace(request), new GatewayError('UnsupportedProtocol'));
+      const trace = newTrace(request);
+      void drain(request.raw).then(() => sendError(request, reply, trace, new GatewayError('UnsupportedProtocol')));
       return;
     }
     done();
@@ -301,10 +307,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, request, reply) => {
     const trace = newTrace(request);
+    log.debug({ code: err.code, reason: err.message, requestId: trace.requestId }, 'request refused by the HTTP layer');
     let e: unknown = err;
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const form = mediaType(request.headers['content-type']) === 'application/x-www-form-urlencoded';
       e = new GatewayError('RequestSizeLimitExceeded', [form ? '1 MB' : '10 MB']);
+      return drain(request.raw).then((drained) => {
+        if (drained) reply.removeHeader('connection');
+        return sendError(request, reply, trace, e);
+      });
     } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') e = new GatewayError('InvalidParameter#contentType');
     else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) e = new GatewayError('InvalidParameter#request');
     return sendError(request, reply, trace, e);
@@ -332,6 +343,40 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+const DRAIN_MAX_BYTES = 64 * MB;
+const DRAIN_MAX_MS = 10_000;
+
+/**
+ * Reads and discards what is left of a request body, so that an early answer (oversize body,
+ * refused method) reaches the client: closing a socket with unread data resets it, and most
+ * clients then report the reset instead of the answer. Gives up past DRAIN_MAX_BYTES or
+ * DRAIN_MAX_MS; resolves whether the whole body was read.
+ */
+function drain(req: IncomingMessage): Promise<boolean> {
+  if (req.complete || req.readableEnded) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const finish = (complete: boolean) => {
+      clearTimeout(timer);
+      req.removeListener('data', onData);
+      req.removeListener('end', onEnd);
+      req.removeListener('error', onError);
+      resolve(complete);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > DRAIN_MAX_BYTES) finish(false);
+    };
+    const onEnd = () => finish(true);
+    const onError = () => finish(false);
+    const timer = setTimeout(() => finish(false), DRAIN_MAX_MS);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.resume();
+  });
 }
 
 /** A single header value ("" and repeated headers count as given once). */

@@ -118,9 +118,11 @@ export interface RawRequest {
 
 /** One HTTP request on loopback, exactly as given (method, path, headers, body). */
 export function rawRequest(port: number, r: RawRequest, timeoutMs = 30_000): Promise<RawResponse> {
+  const headers = { ...r.headers };
+  if (r.body !== undefined && !Object.keys(headers).some((h) => /^(content-length|transfer-encoding)$/i.test(h))) headers['Content-Length'] = String(Buffer.byteLength(r.body));
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: r.method, path: r.path ?? '/', headers: r.headers, agent: r.agent ?? false, timeout: timeoutMs },
+      { host: '127.0.0.1', port, method: r.method, path: r.path ?? '/', headers, agent: r.agent ?? false, timeout: timeoutMs },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
@@ -152,8 +154,9 @@ export interface Target extends Credentials {
 export function tc3Request(t: Target, o: Tc3Options): Promise<RawResponse> {
   const host = o.host ?? `127.0.0.1:${t.port}`;
   const method = (o.method ?? 'POST').toUpperCase();
-  const headers = tc3Headers(t, { ...o, host });
-  return rawRequest(t.port, { method, path: method === 'GET' ? `/?${o.query ?? ''}` : '/', headers, body: method === 'GET' ? undefined : (o.body ?? '{}') });
+  const body = method === 'GET' ? undefined : (o.body ?? '{}');
+  const headers = tc3Headers(t, { ...o, host, body });
+  return rawRequest(t.port, { method, path: method === 'GET' ? `/?${o.query ?? ''}` : '/', headers, body });
 }
 
 /** A v1-signed request to the service (form POST by default). */
