@@ -9,6 +9,8 @@ import path from 'node:path';
 import net from 'node:net';
 import pg from 'pg';
 import pino from 'pino';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createLocalEngine } from '../src/engine/local/index.ts';
 import type { Engine, InstanceSpec } from '../src/engine/types.ts';
 import { scramVerifier } from '../src/core/scram.ts';
@@ -16,6 +18,8 @@ import { sizing } from '../src/engine/local/config.ts';
 import { freePort, killPostgresUnder, postmastersUnder } from './support/service.ts';
 
 const MAJOR_CONCURRENCY = 3;
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let root: string;
 let dataDir: string;
@@ -222,4 +226,84 @@ test('stopAll stops every server the engine runs and keeps their data', async ()
   await engine.ensureRunning(a);
   assert.equal((await engine.observe(a.id)).running, true);
   await Promise.all([engine.destroy(a.id), engine.destroy(b.id)]);
+});
+
+test('a server outlives a SIGKILLed service process and the next one adopts it', async () => {
+  const s = await spec(newest());
+  const code = `
+    import pino from 'pino';
+    import { createLocalEngine } from './src/engine/local/index.ts';
+    const e = await createLocalEngine({ dataDir: process.env.ENGINE_DIR, log: pino({ level: 'silent' }) });
+    await e.ensureRunning(JSON.parse(process.env.SPEC));
+    console.log('ready');
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: repo,
+    env: { ...process.env, ENGINE_DIR: dataDir, SPEC: JSON.stringify(s) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', () => out.includes('ready') && resolve());
+      child.once('exit', (c) => reject(new Error(`service process exited with ${c}: ${out}`)));
+    });
+  } finally {
+    child.kill('SIGKILL');
+  }
+  await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+  const before = postmastersUnder(instanceDir(s.id));
+  assert.equal(before.length, 1, 'the server must survive its service');
+  const reborn = await open();
+  await reborn.ensureRunning(s);
+  assert.equal((await reborn.observe(s.id)).pid, before[0]);
+  assert.deepEqual(postmastersUnder(instanceDir(s.id)), before);
+  const c = await connect(s);
+  await c.end();
+  await reborn.stopAll();
+  assert.deepEqual(postmastersUnder(instanceDir(s.id)), []);
+  await reborn.destroy(s.id);
+});
+
+test('a killed postmaster is started again by ensureRunning, its orphaned backends cleared, data kept', async () => {
+  const s = await spec(newest());
+  await engine.ensureRunning(s);
+  const c = await connect(s);
+  c.on('error', () => {});
+  await c.query('CREATE TABLE t (v int); INSERT INTO t VALUES (7)');
+  const { pid } = await engine.observe(s.id);
+  process.kill(pid!, 'SIGKILL');
+  while ((await engine.observe(s.id)).running) await sleep(10);
+  await engine.ensureRunning(s);
+  const o = await engine.observe(s.id);
+  assert.equal(o.running, true);
+  assert.notEqual(o.pid, pid);
+  await c.end().catch(() => {});
+  const c2 = await connect(s);
+  assert.equal((await one(c2, 'SELECT v FROM t')).v, 7);
+  await c2.end();
+  await engine.destroy(s.id);
+});
+
+test('leftovers of interrupted work are cleaned and a recycled pid in postmaster.pid does not block a start', async () => {
+  const s = await spec(newest());
+  await engine.ensureRunning(s);
+  await engine.stop(s.id);
+  const data = path.join(instanceDir(s.id), 'data');
+  // postmaster.pid naming a live process that is not its postmaster (pid recycled after a reboot)
+  fs.writeFileSync(path.join(data, 'postmaster.pid'), `${process.pid}\n${data}\n0\n${s.port}\n\n\n0 0\nready   \n`);
+  assert.equal((await engine.observe(s.id)).running, false);
+  const junk = [path.join(dataDir, 'templates', '.tmp-99-UTF8-dead'), path.join(dataDir, 'instances', '.trash-postgres-gone-dead')];
+  for (const d of junk) fs.mkdirSync(path.join(d, 'x'), { recursive: true });
+  const reborn = await open();
+  for (const d of junk) assert.equal(fs.existsSync(d), false);
+  // a copy interrupted by a crash
+  const t = await spec(newest());
+  fs.mkdirSync(path.join(instanceDir(t.id), 'data.tmp', 'base'), { recursive: true });
+  await Promise.all([reborn.ensureRunning(s), reborn.ensureRunning(t)]);
+  for (const x of [s, t]) assert.equal((await reborn.observe(x.id)).running, true);
+  assert.equal(fs.existsSync(path.join(instanceDir(t.id), 'data.tmp')), false);
+  await Promise.all([reborn.destroy(s.id), reborn.destroy(t.id)]);
 });

@@ -13,7 +13,7 @@ import { ENCODINGS, Templates, type Encoding } from './templates.ts';
 import { CONF_FILE, postmasterArgs, renderConf, renderHba } from './config.ts';
 import { ensureDir, writeIfChanged } from './files.ts';
 import { cleanTrash, ensureSocketDir, provisionData, removeInstance } from './datadir.ts';
-import { findPostmaster, removeStalePidFile, scanPostmasters, startPostmaster, stopPostmaster, waitReady } from './process.ts';
+import { findPostmaster, killAll, removeStalePidFile, scanProcesses, startPostmaster, stopPostmaster, waitReady } from './process.ts';
 import { ensureAdminRole } from './roles.ts';
 
 export interface LocalEngineOptions {
@@ -95,6 +95,7 @@ class LocalEngine implements Engine {
 
     // 1. The data directory, a copy of the template.
     let version: string | undefined;
+    let copied = false;
     try {
       version = fs.readFileSync(path.join(p.data, 'PG_VERSION'), 'utf8').trim();
     } catch (e) {
@@ -108,6 +109,7 @@ class LocalEngine implements Engine {
       t = performance.now();
       await provisionData(p, template, this.runAs);
       lap('copyMs', t);
+      copied = true;
       known.roleKey = undefined; // a new cluster
     } else if (version !== spec.major) {
       throw new Error(`its data directory is PostgreSQL ${version}, not ${spec.major}`);
@@ -140,10 +142,7 @@ class LocalEngine implements Engine {
       if (known.pid !== pid && pid) this.log.info({ id: spec.id, pid }, 'adopted running server');
     }
     if (pid === undefined) {
-      for (const stray of scanPostmasters(p.data)) {
-        this.log.warn({ id: spec.id, pid: stray }, 'stopping a server of this instance that lost its postmaster.pid');
-        await stopPostmaster(stray);
-      }
+      if (!copied) await this.clearStrays(spec.id, p.data); // a fresh copy has no processes
       removeStalePidFile(p.data);
       const t = performance.now();
       pid = await startPostmaster({
@@ -164,12 +163,26 @@ class LocalEngine implements Engine {
     const roleKey = `${spec.adminName}\0${spec.adminVerifier}`;
     if (known.roleKey !== roleKey) {
       const t = performance.now();
-      const result = await ensureAdminRole({ sockDir: p.sock, port: spec.port, name: spec.adminName, verifier: spec.adminVerifier });
+      const result = await ensureAdminRole({ sockDir: p.sock, port: spec.port, name: spec.adminName, verifier: spec.adminVerifier, fresh: copied });
       lap('roleMs', t);
       known.roleKey = roleKey;
       if (result !== 'unchanged') this.log.info({ id: spec.id, role: spec.adminName, result }, 'admin role ensured');
     }
     if (Object.keys(timings).length) this.log.info({ id: spec.id, pid, ...timings, totalMs: Math.round(performance.now() - t0) }, 'instance ensured');
+  }
+
+  /** Stops a postmaster that lost its postmaster.pid, and kills backends left by a killed postmaster. */
+  private async clearStrays(id: string, dataDir: string): Promise<void> {
+    const { postmasters } = scanProcesses(dataDir);
+    for (const pid of postmasters) {
+      this.log.warn({ id, pid }, 'stopping a server of this instance that lost its postmaster.pid');
+      await stopPostmaster(pid);
+    }
+    const { orphans } = scanProcesses(dataDir);
+    if (orphans.length) {
+      this.log.warn({ id, pids: orphans }, 'killing backends left by a dead postmaster');
+      await killAll(orphans);
+    }
   }
 
   async observe(id: string): Promise<ObservedInstance> {
@@ -198,7 +211,7 @@ class LocalEngine implements Engine {
     return this.serialize(id, async () => {
       const p = this.layout.instance(id);
       await this.stopNow(id);
-      for (const stray of fs.existsSync(p.data) ? scanPostmasters(p.data) : []) await stopPostmaster(stray);
+      if (fs.existsSync(p.data)) await this.clearStrays(id, p.data);
       await removeInstance(p);
       this.known.delete(id);
     });

@@ -84,17 +84,43 @@ export function findPostmaster(dataDir: string): Postmaster | undefined {
 }
 
 /**
- * Postmasters running on dataDir found by scanning /proc: catches one whose postmaster.pid is gone.
- * Used only before starting a new server, so it costs nothing on the fast path.
+ * Postgres processes of dataDir found by scanning /proc: postmasters (one whose postmaster.pid is gone)
+ * and orphans, backends left by a postmaster that was killed (their cwd is the data directory); they
+ * hold its shared memory, so PostgreSQL refuses to start until they are gone. Used only before
+ * starting a server, so it costs nothing on the fast path.
  */
-export function scanPostmasters(dataDir: string): number[] {
-  const pids: number[] = [];
+export function scanProcesses(dataDir: string): { postmasters: number[]; orphans: number[] } {
+  const postmasters: number[] = [];
+  const orphans: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
-    if (pid !== process.pid && postmasterArgv(pid, dataDir) && isAlive(pid)) pids.push(pid);
+    if (pid === process.pid) continue;
+    if (postmasterArgv(pid, dataDir)) {
+      if (isAlive(pid)) postmasters.push(pid);
+      continue;
+    }
+    try {
+      if (fs.readlinkSync(`/proc/${pid}/cwd`) !== dataDir) continue;
+      if (!(cmdline(pid)?.[0] ?? '').startsWith('postgres') || !isAlive(pid)) continue;
+      orphans.push(pid);
+    } catch {
+      /* gone, or not ours to inspect */
+    }
   }
-  return pids;
+  return { postmasters, orphans };
+}
+
+/** Kills processes outright (orphaned backends of a dead postmaster) and waits until they are gone. */
+export async function killAll(pids: number[]): Promise<void> {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  await Promise.all(pids.map((pid) => waitExit(pid, 10_000)));
 }
 
 /**

@@ -19,6 +19,8 @@ export interface AdminRole {
   port: number;
   name: string;
   verifier: string;
+  /** The cluster was just copied from a template: the role certainly does not exist yet (saves a query). */
+  fresh?: boolean;
 }
 
 /** Connects as the bootstrap superuser over the instance's socket; statements of the session are never logged. */
@@ -43,6 +45,15 @@ export async function ensureAdminRole(r: AdminRole): Promise<'created' | 'update
   if (!VERIFIER.test(r.verifier)) throw new Error('the admin password must be given as a SCRAM-SHA-256 verifier');
   const client = await superuserClient(r.sockDir, r.port);
   try {
+    const role = quoteIdent(r.name);
+    if (r.fresh) {
+      // Every predefined role granted exists since PostgreSQL 10, and a new cluster has schema public.
+      await client.query(
+        `BEGIN; CREATE ROLE ${role} ${ATTRIBUTES} PASSWORD ${quoteLiteral(r.verifier)}; ` +
+          `GRANT ${ADMIN_GRANTS.map(quoteIdent).join(', ')} TO ${role}; GRANT ALL ON SCHEMA public TO ${role}; COMMIT`,
+      );
+      return 'created';
+    }
     const { rows } = await client.query(
       `SELECT ARRAY(SELECT rolname::text FROM pg_roles WHERE rolname = ANY($2::text[])) AS available,
               r.oid IS NOT NULL AS present, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.rolcanlogin,
@@ -54,7 +65,6 @@ export async function ensureAdminRole(r: AdminRole): Promise<'created' | 'update
       [r.name, ADMIN_GRANTS],
     );
     const row = rows[0];
-    const role = quoteIdent(r.name);
     const missingGrants = (row.available as string[]).filter((g) => !(row.member_of as string[]).includes(g));
     const sql: string[] = [];
     if (!row.present) {
