@@ -228,18 +228,17 @@ test('stopAll stops every server the engine runs and keeps their data', async ()
   await Promise.all([engine.destroy(a.id), engine.destroy(b.id)]);
 });
 
-test('a server outlives a SIGKILLed service process and the next one adopts it', async () => {
-  const s = await spec(newest());
+/** Runs `body` (with an engine `e` on dir) in a separate service process, SIGKILLs it once it printed `marker` (after delayMs). */
+async function killedService(dir: string, body: string, marker: string, delayMs = 0, env: Record<string, string> = {}): Promise<void> {
   const code = `
     import pino from 'pino';
     import { createLocalEngine } from './src/engine/local/index.ts';
     const e = await createLocalEngine({ dataDir: process.env.ENGINE_DIR, log: pino({ level: 'silent' }) });
-    await e.ensureRunning(JSON.parse(process.env.SPEC));
-    console.log('ready');
+    ${body}
     setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
     cwd: repo,
-    env: { ...process.env, ENGINE_DIR: dataDir, SPEC: JSON.stringify(s) },
+    env: { ...process.env, ENGINE_DIR: dir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -247,13 +246,19 @@ test('a server outlives a SIGKILLed service process and the next one adopts it',
   child.stderr.on('data', (d) => (out += d));
   try {
     await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', () => out.includes('ready') && resolve());
+      child.stdout.on('data', () => out.includes(marker) && resolve());
       child.once('exit', (c) => reject(new Error(`service process exited with ${c}: ${out}`)));
     });
+    await sleep(delayMs);
   } finally {
     child.kill('SIGKILL');
   }
   await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+}
+
+test('a server outlives a SIGKILLed service process and the next one adopts it', async () => {
+  const s = await spec(newest());
+  await killedService(dataDir, `await e.ensureRunning(JSON.parse(process.env.SPEC)); console.log('ready');`, 'ready', 0, { SPEC: JSON.stringify(s) });
   const before = postmastersUnder(instanceDir(s.id));
   assert.equal(before.length, 1, 'the server must survive its service');
   const reborn = await open();
@@ -306,4 +311,21 @@ test('leftovers of interrupted work are cleaned and a recycled pid in postmaster
   for (const x of [s, t]) assert.equal((await reborn.observe(x.id)).running, true);
   assert.equal(fs.existsSync(path.join(instanceDir(t.id), 'data.tmp')), false);
   await Promise.all([reborn.destroy(s.id), reborn.destroy(t.id)]);
+});
+
+test('an initdb orphaned by a SIGKILLed service is killed and its template made again', async () => {
+  const dir = path.join(root, 'orphan-initdb');
+  const major = newest();
+  await killedService(dir, `console.log('go'); await e.prepareTemplates([process.env.MAJOR], ['UTF8']);`, 'go', 300, { MAJOR: major });
+  const e = await createLocalEngine({ dataDir: dir, log: logger() });
+  engines.push(e);
+  assert.ok(logLines.some((l) => l.msg === 'killing initdb/cp processes left by a previous run'), 'the kill should have landed during initdb');
+  const leftovers = () => fs.readdirSync(path.join(dir, 'templates')).filter((n) => n.startsWith('.tmp-'));
+  assert.deepEqual(leftovers(), []);
+  for (const entry of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    const cmd = (() => { try { return fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8'); } catch { return ''; } })();
+    assert.ok(!(cmd.includes('initdb') && cmd.includes(dir)), `initdb still running: ${cmd}`);
+  }
+  await e.prepareTemplates([major], ['UTF8']);
+  assert.ok(fs.existsSync(path.join(dir, 'templates', `${major}-UTF8`, 'PG_VERSION')));
 });

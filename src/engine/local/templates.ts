@@ -45,10 +45,16 @@ export class Templates {
     this.log = log;
   }
 
-  /** Removes temporary directories left by an initdb interrupted by a crash. Call before any ensure(). */
-  cleanStale(): void {
+  /**
+   * Removes temporary directories left by an initdb interrupted by a crash (kill such orphaned initdb
+   * processes first). Best effort; call before any ensure().
+   */
+  async cleanStale(): Promise<void> {
     for (const name of fs.readdirSync(this.layout.templates)) {
-      if (name.startsWith('.tmp-')) fs.rmSync(path.join(this.layout.templates, name), { recursive: true, force: true });
+      if (!name.startsWith('.tmp-')) continue;
+      await fs.promises
+        .rm(path.join(this.layout.templates, name), { recursive: true, force: true })
+        .catch((e) => this.log.warn({ err: e }, 'could not remove an interrupted template'));
     }
   }
 
