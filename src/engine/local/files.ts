@@ -27,23 +27,3 @@ export function ensureDir(dir: string, mode: number, chown: (p: string) => void)
   if ((st.mode & 0o7777) !== mode) fs.chmodSync(dir, mode);
   chown(dir);
 }
-
-export const exists = (p: string): boolean => fs.existsSync(p);
-
-/** The last `bytes` of a text file, or '' if it cannot be read. */
-export function tail(file: string, bytes = 4000): string {
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const size = fs.fstatSync(fd).size;
-      const len = Math.min(bytes, size);
-      const buf = Buffer.alloc(len);
-      fs.readSync(fd, buf, 0, len, size - len);
-      return buf.toString('utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return '';
-  }
-}
