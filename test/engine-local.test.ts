@@ -174,15 +174,22 @@ test('concurrent ensureRunning of one instance start one server', async () => {
   await engine.destroy(s.id);
 });
 
-test('a new password or memory size is applied; the password is stored as the given verifier', async () => {
+test('an existing admin role keeps its password; a new memory size is applied with a restart', async () => {
   const s = await spec(newest(), { memoryMb: 512 });
   await engine.ensureRunning(s);
   const pid = (await engine.observe(s.id)).pid;
   const verifier = scramVerifier('An0ther-Secret');
+  // The role's password belongs to the user once made: a later ensureRunning (e.g. after a restart of
+  // the service, or with a stale verifier) never reverts it.
   await engine.ensureRunning({ ...s, adminVerifier: verifier });
-  assert.equal((await engine.observe(s.id)).pid, pid, 'a password change needs no restart');
-  await assert.rejects(connect(s), (e: { code?: string }) => e.code === '28P01');
-  let c = await connect(s, s.adminName, 'An0ther-Secret');
+  assert.equal((await engine.observe(s.id)).pid, pid, 'nothing here needs a restart');
+  await assert.rejects(connect(s, s.adminName, 'An0ther-Secret'), (e: { code?: string }) => e.code === '28P01');
+  let c = await connect(s);
+  await c.query(`ALTER ROLE ${s.adminName} PASSWORD 'An0ther-Secret'`);
+  await c.end();
+  await engine.stop(s.id);
+  await engine.ensureRunning(s);
+  c = await connect(s, s.adminName, 'An0ther-Secret');
   await c.end();
   // The Unix socket is only for the bootstrap superuser.
   const sock = new pg.Client({ host: path.join(instanceDir(s.id), 'sock'), port: s.port, user: s.adminName, password: 'An0ther-Secret', database: 'postgres' });

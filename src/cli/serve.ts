@@ -22,6 +22,9 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   const config = loadConfig(overrides);
   const log = pino({ level: config.logLevel, base: { svc: 'pgcloud' } });
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // As root, PostgreSQL runs as an unprivileged user that must pass through the data directory to
+  // reach its instances (search permission only: it cannot list it or read the store and keys).
+  if (process.getuid?.() === 0) fs.chmodSync(config.dataDir, 0o711);
   const db: Store = await openStore(config.dataDir);
   const box = SecretBox.forDataDir(config.dataDir);
   await ensureDefaultCredentials(db, box, config, log);

@@ -38,7 +38,7 @@ export async function superuserClient(sockDir: string, port: number): Promise<pg
   return client;
 }
 
-/** Makes the admin role match the spec: created if missing, attributes, password and grants fixed if not. */
+/** Creates the admin role with its grants if it does not exist yet; an existing role is left as it is. */
 export async function ensureAdminRole(r: AdminRole): Promise<'created' | 'updated' | 'unchanged'> {
   if (!r.name || r.name.includes('\0') || r.name.length > 63) throw new Error(`invalid admin role name ${JSON.stringify(r.name)}`);
   if (r.name === BOOTSTRAP_USER || r.name.startsWith('pg_')) throw new Error(`the admin role cannot be named ${r.name}`);
@@ -70,9 +70,10 @@ export async function ensureAdminRole(r: AdminRole): Promise<'created' | 'update
     if (!row.present) {
       sql.push(`CREATE ROLE ${role} ${ATTRIBUTES} PASSWORD ${quoteLiteral(r.verifier)}`);
     } else {
-      const attrsOk =
-        !row.rolsuper && row.rolinherit && row.rolcreaterole && row.rolcreatedb && row.rolcanlogin && !row.rolreplication && !row.rolbypassrls;
-      if (!attrsOk || row.rolpassword !== r.verifier) sql.push(`ALTER ROLE ${role} ${ATTRIBUTES} PASSWORD ${quoteLiteral(r.verifier)}`);
+      // The role was made (with its grants, in one transaction) before: from then on its password
+      // and attributes belong to the user and to explicit actions (reset password, lock), never
+      // silently reverted here.
+      return 'unchanged';
     }
     if (missingGrants.length) sql.push(`GRANT ${missingGrants.map(quoteIdent).join(', ')} TO ${role}`);
     // PostgreSQL 15+ no longer lets everyone create in public: the admin may, in its default database.
