@@ -220,6 +220,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const req =
       'json' in input ? fromJson(parseJsonBody(input.json), def.request) : fromFlat('flat' in input ? input.flat : parseForm(input.formText), def.request);
 
+    let childLog: Logger | undefined;
     const ctx: ActionContext = {
       account,
       region: region ?? '',
@@ -229,7 +230,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       clock,
       config,
       catalog,
-      log: log.child({ requestId: trace.requestId, action: def.name }),
+      // Made on first use: most handlers never log, and a pino child costs more than the rest of the context.
+      get log() {
+        return (childLog ??= log.child({ requestId: trace.requestId, action: def.name }));
+      },
       wakeReconciler: deps.wakeReconciler,
     };
     const res = await def.handle(ctx, req);

@@ -31,8 +31,15 @@ export function hasMandatoryHeaders(signedHeaders: string): boolean {
 }
 
 /** UTC date (YYYY-MM-DD) of a UNIX timestamp in seconds. */
+let lastDay = NaN;
+let lastDate = '';
 export function utcDate(timestamp: number): string {
-  return new Date(timestamp * 1000).toISOString().slice(0, 10);
+  const day = Math.floor(timestamp / 86400);
+  if (day !== lastDay) {
+    lastDate = new Date(day * 86400_000).toISOString().slice(0, 10);
+    lastDay = day;
+  }
+  return lastDate;
 }
 
 export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
