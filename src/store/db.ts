@@ -6,11 +6,19 @@ import fs from 'node:fs';
 import { Kysely, Migrator, SqliteDialect, PostgresDialect, type Migration } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Database } from './schema.ts';
-import * as m001 from './migrations/001_initial.ts';
-import * as m002 from './migrations/002_networks.ts';
 
-const migrations: Record<string, Migration> = { '001_initial': m001, '002_networks': m002 };
+const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Every file migrations/NNN_name.ts, applied in name order. */
+async function loadMigrations(): Promise<Record<string, Migration>> {
+  const out: Record<string, Migration> = {};
+  for (const file of fs.readdirSync(migrationsDir).filter((f) => /^\d{3}_.+\.ts$/.test(f)).sort()) {
+    out[file.slice(0, -3)] = (await import(pathToFileURL(path.join(migrationsDir, file)).href)) as Migration;
+  }
+  return out;
+}
 
 export type Store = Kysely<Database>;
 
@@ -27,7 +35,7 @@ export async function openStore(dataDir: string, url = process.env.PGCLOUD_STORE
     sqlite.pragma('foreign_keys = ON');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({ db, provider: { getMigrations: loadMigrations } });
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
