@@ -107,8 +107,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.code(200).header('content-type', 'application/json');
     const traceId = request.headers['x-tc-traceid'];
     if (typeof traceId === 'string' && TRACE_ID_RE.test(traceId)) reply.header('x-tc-traceid', traceId);
-    // A Buffer, so the Content-Type stays exactly application/json (Fastify appends a charset to strings).
-    return reply.send(Buffer.from(body, 'utf8'));
+    // With a serializer of its own, Fastify sends the string as is and leaves the Content-Type
+    // exactly application/json (it would append "; charset=utf-8" otherwise).
+    return reply.serializer(asIs).send(body);
   };
 
   const sendError = (request: FastifyRequest, reply: FastifyReply, trace: Trace, e: unknown) => {
@@ -382,6 +383,8 @@ function drain(req: IncomingMessage): Promise<boolean> {
     req.resume();
   });
 }
+
+const asIs = (payload: unknown) => payload as string;
 
 /** A single header value ("" and repeated headers count as given once). */
 const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
