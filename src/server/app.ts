@@ -190,15 +190,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (action) trace.action = action.slice(0, 80);
 
     // Authentication.
-    if (timestampText === undefined || timestampText === '') fail('MissingParameter', names.timestamp);
-    if (!/^\d{1,12}$/.test(timestampText!)) fail('InvalidParameter#timestamp', names.timestamp);
+    if (timestampText === undefined || timestampText === '') return fail('MissingParameter', names.timestamp);
+    if (!/^\d{1,12}$/.test(timestampText)) fail('InvalidParameter#timestamp', names.timestamp);
     const key = await keys.active(secretId);
-    if (!key) fail('AuthFailure.SecretIdNotFound');
-    const account = { uin: key!.uin, appId: key!.appId };
+    if (!key) return fail('AuthFailure.SecretIdNotFound');
+    const account = { uin: key.uin, appId: key.appId };
     trace.uin = account.uin;
     const skew = Math.abs(clock.now().getTime() / 1000 - Number(timestampText));
     if (skew > MAX_SKEW_S) fail('AuthFailure.SignatureExpire');
-    if (!verify(key!.secretKey)) fail('AuthFailure.SignatureFailure');
+    if (!verify(key.secretKey)) fail('AuthFailure.SignatureFailure');
 
     // The action.
     if (!action) return fail('MissingParameter', names.action);
