@@ -5,10 +5,11 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../core/config.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { SecretBox } from '../core/secrets.ts';
-import { systemClock } from '../core/time.ts';
+import { OffsetClock, systemClock } from '../core/time.ts';
 import { loadCatalog } from '../core/catalog/index.ts';
 import { createLocalEngine } from '../engine/local/index.ts';
 import { Reconciler } from '../reconciler/index.ts';
+import { BillingLoop } from '../reconciler/billing.ts';
 import { loadRegistry } from '../server/registry.ts';
 import { buildServer } from '../server/app.ts';
 import { ensureDefaultCredentials } from './credentials.ts';
@@ -20,7 +21,9 @@ export interface RunningService {
 
 export async function serve(overrides: Partial<Config> = {}): Promise<RunningService> {
   const config = loadConfig(overrides);
-  const log = pino({ level: config.logLevel, base: { svc: 'pgcloud' } });
+  // Asynchronous log writes keep the request path off the terminal's pace; flushed on close.
+  const logDestination = pino.destination({ sync: false });
+  const log = pino({ level: config.logLevel, base: { svc: 'pgcloud' } }, logDestination);
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // As root, PostgreSQL runs as an unprivileged user that must pass through the data directory to
   // reach its instances (search permission only: it cannot list it or read the store and keys).
@@ -31,13 +34,17 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
 
   const engine = await createLocalEngine({ dataDir: path.join(config.dataDir, 'engine'), log: log.child({ mod: 'engine' }) });
   const catalog = loadCatalog(engine.installedVersions());
-  const reconciler = new Reconciler({ db, engine, config, clock: systemClock, log: log.child({ mod: 'reconciler' }) });
+  // The service clock: system time + the offset `pgcloud clock` stores (billing, expiry, instance times).
+  const clock = new OffsetClock();
+  const reconciler = new Reconciler({ db, engine, config, clock, log: log.child({ mod: 'reconciler' }) });
+  const billing = new BillingLoop({ db, engine, config, clock, log: log.child({ mod: 'billing' }), wakeReconciler: () => reconciler.wake() });
   const registry = await loadRegistry();
   const app = await buildServer({
-    config, db, box, catalog, registry, log, clock: systemClock,
+    config, db, box, catalog, registry, log, clock, signatureClock: systemClock,
     wakeReconciler: () => reconciler.wake(),
   });
 
+  await billing.start();
   await reconciler.start();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -46,7 +53,9 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   log.info({ url, dataDir: config.dataDir, versions: catalog.versions.map((v) => v.DBVersion) }, 'pgcloud is serving');
 
   // Templates are made in the background so the first CreateInstances of a major is fast.
-  const majors = config.prewarm === 'none' ? [] : config.prewarm === 'all' ? catalog.versions.map((v) => v.DBMajorVersion) : config.prewarm.split(',').map((s) => s.trim());
+  // Newest majors first: they are the ones most asked for. A request for a major whose template is
+  // not made yet makes it at once, beside the prewarm.
+  const majors = config.prewarm === 'none' ? [] : config.prewarm === 'all' ? catalog.versions.map((v) => v.DBMajorVersion).reverse() : config.prewarm.split(',').map((s) => s.trim());
   if (majors.length) engine.prepareTemplates(majors, ['UTF8']).catch((e) => log.warn({ err: e }, 'template prewarm failed'));
 
   let closing: Promise<void> | undefined;
@@ -55,10 +64,12 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
     close: () =>
       (closing ??= (async () => {
         await app.close();
+        await billing.stop();
         await reconciler.stop();
         await engine.stopAll();
         await db.destroy();
         log.info('pgcloud stopped');
+        logDestination.flushSync();
       })()),
   };
 }
