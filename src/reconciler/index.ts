@@ -11,6 +11,7 @@ import type { Engine, InstanceSpec } from '../engine/types.ts';
 import type { Config } from '../core/config.ts';
 import type { Clock } from '../core/time.ts';
 import { allocateAddress } from './address.ts';
+import { provisioningDuration, reconcilerBacklog } from '../core/metrics.ts';
 
 export interface ReconcilerDeps {
   db: Store;
@@ -125,6 +126,7 @@ export class Reconciler {
   private readonly adopted = new Set<string>();
 
   private drain(): void {
+    this.updateBacklog();
     while (this.running && this.inFlight.size < this.deps.config.provisionConcurrency && this.queue.length) {
       const row = this.queue.shift()!;
       const job = this.reconcile(row)
@@ -135,6 +137,19 @@ export class Reconciler {
         });
       this.inFlight.set(row.id, job);
     }
+    this.updateBacklog();
+  }
+
+  /** Metrics: instances queued plus in flight. */
+  private updateBacklog(): void {
+    reconcilerBacklog.set(this.queue.length + this.inFlight.size);
+  }
+
+  /** Metrics: time from the instance's creation (applying) to its first settled status, on the service clock. */
+  private observeProvisioned(row: InstanceRow): void {
+    if (row.status !== 'applying' && row.status !== 'initing') return;
+    const seconds = (this.deps.clock.now().getTime() - Date.parse(row.created_at)) / 1000;
+    if (Number.isFinite(seconds) && seconds >= 0) provisioningDuration.observe(seconds);
   }
 
   private async claim(id: string): Promise<boolean> {
@@ -177,6 +192,7 @@ export class Reconciler {
       const status = row.status === 'running' ? undefined : 'running';
       await this.release(row.id, { ...(status ? { status } : {}), attempts: 0, last_error: null, next_attempt_at: null });
       if (status) log.info({ instance: row.id, ms: Date.now() - started }, 'instance running');
+      if (status) this.observeProvisioned(row);
       else if (Date.now() - started > 50) log.info({ instance: row.id, ms: Date.now() - started }, 'instance server ensured');
     } catch (e: any) {
       const attempts = row.attempts + 1;

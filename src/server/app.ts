@@ -21,6 +21,8 @@ import { fromFlat, fromJson, parseForm, parseJsonBody, type FlatParams } from '.
 import { hasMandatoryHeaders, parseTc3Authorization, utcDate, verifyTc3, verifyV1 } from './signature.ts';
 import { KeyCache } from './keys.ts';
 import { RATE_LIMITS, RateLimiter } from './ratelimit.ts';
+import { apiRequestDuration, apiRequests, registry as metricsRegistry, setInstanceStatusSource } from '../core/metrics.ts';
+import { registerConsole } from './console.ts';
 
 export interface ServerDeps {
   config: Config;
@@ -86,11 +88,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     start: (request as TimedRequest | undefined)?.[kStart] ?? performance.now(),
   });
 
-  const logLine = (trace: Trace, code: string) =>
+  const logLine = (trace: Trace, code: string) => {
+    // Metrics: only known action names become labels (a client may send any string).
+    const action = trace.action !== undefined && byName.has(trace.action) ? trace.action : 'unknown';
+    apiRequests.inc({ service: trace.service ?? 'unknown', action, code });
+    apiRequestDuration.observe({ action }, (performance.now() - trace.start) / 1000);
     log.info(
       { action: trace.action, service: trace.service, uin: trace.uin, requestId: trace.requestId, code, ms: Math.round((performance.now() - trace.start) * 100) / 100 },
       'api request',
     );
+  };
 
   const errorBody = (trace: Trace, code: string, msg: string): string =>
     JSON.stringify({ Response: { Error: { Code: code, Message: msg }, RequestId: trace.requestId } });
@@ -334,6 +341,20 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/healthz', (_request, reply) => {
     reply.header('content-type', 'application/json').send('{"status":"ok"}');
   });
+
+  // Prometheus metrics (unauthenticated, like /healthz); instance counts come from the store at scrape time.
+  const unsetStatusSource = setInstanceStatusSource(async () => {
+    const rows = await db.selectFrom('instances').select(['status', db.fn.countAll<number>().as('count')]).groupBy('status').execute();
+    return rows.map((r) => ({ status: r.status, count: Number(r.count) }));
+  });
+  app.addHook('onClose', async () => unsetStatusSource());
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metricsRegistry.metrics();
+    return reply.header('content-type', metricsRegistry.contentType).serializer(asIs).send(text);
+  });
+
+  // The web console: static files that call this API from the browser like any other client.
+  registerConsole(app);
 
   app.all('/', async (request, reply) => {
     const trace = newTrace(request);
