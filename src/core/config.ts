@@ -20,12 +20,23 @@ export interface Config {
   /** Loopback range from which instances get their own address (each listens on instancePort there). */
   addressPool: string;
   instancePort: number;
+  /**
+   * Multiplies each instance's storage quota (Storage GB) before the reconciler compares it with the
+   * instance's size on disk (1 = the real quota). Below 1 it lets tests and demos reach the quota with
+   * megabytes instead of gigabytes (PGCLOUD_STORAGE_QUOTA_SCALE).
+   */
+  storageQuotaScale: number;
 }
 
 const int = (v: string | undefined, fallback: number): number => {
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
   return Number.isInteger(n) ? n : fallback;
+};
+
+const positive = (v: string | undefined, fallback: number): number => {
+  const n = Number(v);
+  return v !== undefined && v !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
 };
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -42,6 +53,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     prewarm: env.PGCLOUD_PREWARM || 'all',
     addressPool: env.PGCLOUD_ADDRESS_POOL || '127.48.0.0/16',
     instancePort: int(env.PGCLOUD_INSTANCE_PORT, 5432),
+    storageQuotaScale: positive(env.PGCLOUD_STORAGE_QUOTA_SCALE, 1),
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   merged.dataDir = path.resolve(merged.dataDir);

@@ -19,6 +19,30 @@ export interface InstanceSpec {
   adminName: string;
   /** SCRAM-SHA-256 verifier of the admin password (never the password itself). */
   adminVerifier: string;
+  /** Reloadable settings (name → value as PostgreSQL reads it), applied by a reload. */
+  settings?: Record<string, string>;
+  /** Settings that need a restart; they override the engine's sizing defaults of the same name. */
+  startSettings?: Record<string, string>;
+  /** New transactions are read-only and existing client sessions are ended when it turns on. */
+  readOnly?: boolean;
+}
+
+/** A login role of an instance, made or brought in line over the bootstrap superuser's socket. */
+export interface RoleSpec {
+  name: string;
+  /** SCRAM-SHA-256 verifier; undefined keeps the current password. */
+  verifier?: string;
+  login: boolean;
+  /** CREATEDB, CREATEROLE and the monitoring roles, like the admin account. */
+  privileged: boolean;
+}
+
+export interface DatabaseSpec {
+  name: string;
+  owner: string;
+  encoding?: string;
+  collate?: string;
+  ctype?: string;
 }
 
 export interface ObservedInstance {
@@ -41,6 +65,18 @@ export interface Engine {
    */
   ensureRunning(spec: InstanceSpec): Promise<void>;
   observe(id: string): Promise<ObservedInstance>;
+  /** Stops the server and starts it again with this spec (a new postmaster pid). */
+  restart(spec: InstanceSpec): Promise<void>;
+  /** Bytes the instance's data takes on disk. */
+  diskUsage(id: string): Promise<number>;
+  /** Creates the role or brings its password, LOGIN and privileges in line. The server must be running. */
+  ensureRole(id: string, role: RoleSpec): Promise<void>;
+  /** Drops the role, its objects in every database reassigned to reassignTo first. Idempotent. */
+  dropRole(id: string, name: string, reassignTo: string): Promise<void>;
+  /** Creates the database (or sets its owner when it exists). */
+  ensureDatabase(id: string, db: DatabaseSpec): Promise<void>;
+  /** Drops the database, ending its sessions. Idempotent. */
+  dropDatabase(id: string, name: string): Promise<void>;
   /** Stops the server cleanly; data is kept. Idempotent. */
   stop(id: string): Promise<void>;
   /** Stops the server and removes its data. Idempotent. */

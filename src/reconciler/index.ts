@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/db.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import type { Engine, InstanceSpec } from '../engine/types.ts';
+import { parametersFor } from '../core/catalog/parameters.ts';
 import type { Config } from '../core/config.ts';
 import type { Clock } from '../core/time.ts';
 import { allocateAddress } from './address.ts';
@@ -25,7 +26,11 @@ const TICK_MS = 1000;
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 /** Statuses in which the instance's servers should be up. */
-const SERVING = ['applying', 'initing', 'running', 'restarting'];
+const SERVING = ['applying', 'initing', 'running', 'restarting', 'readonly', 'disisolating', 'expanding', 'parameter modifying'];
+/** Statuses of an instance that is up and has nothing in progress. */
+const SETTLED = ['running', 'readonly'];
+/** How often an instance's size on disk is measured against its storage quota. */
+const STORAGE_CHECK_MS = 1000;
 
 export class Reconciler {
   /** Stable per data directory: after a restart this node takes its own old leases back at once. */
@@ -89,22 +94,62 @@ export class Reconciler {
     const rows = await db
       .selectFrom('instances')
       .selectAll()
-      .where('desired_state', '=', 'running')
-      .where('status', 'in', SERVING)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('desired_state', '=', 'running'), eb('status', 'in', SERVING)]),
+          eb.and([eb('desired_state', '=', 'stopped'), eb('status', '=', 'isolating')]),
+          eb.and([eb('desired_state', '=', 'destroyed'), eb('status', '!=', 'recycled')]),
+        ]),
+      )
       .orderBy('created_at')
       .execute();
     for (const row of rows) {
       if (this.inFlight.has(row.id) || this.queue.some((q) => q.id === row.id)) continue;
       if (row.next_attempt_at && row.next_attempt_at > now) continue;
-      if (row.status === 'running') {
+      if (row.desired_state === 'running' && SETTLED.includes(row.status) && row.generation === row.applied_generation) {
         // Cheap health check; a server that died is brought back, and says so meanwhile.
-        const down = await this.markRestartingIfDown(row.id);
-        if (!down && this.adopted.has(row.id)) continue;
+        const down = row.status === 'running' && (await this.markRestartingIfDown(row.id));
+        if (!down && this.adopted.has(row.id)) {
+          await this.watchStorage(row);
+          continue;
+        }
         if (down) row.status = 'restarting';
       }
       this.queue.push(row);
     }
     this.drain();
+  }
+
+  private readonly storageCheckedAt = new Map<string, number>();
+
+  /**
+   * Measures a settled instance's size on disk against its quota (Storage GB × the operator's scale):
+   * at the quota it becomes read-only, below it writable again. The reconciler applies the change.
+   */
+  private async watchStorage(row: InstanceRow): Promise<void> {
+    const { db, engine, config, log } = this.deps;
+    const last = this.storageCheckedAt.get(row.id) ?? 0;
+    if (Date.now() - last < STORAGE_CHECK_MS) return;
+    this.storageCheckedAt.set(row.id, Date.now());
+    const used = await engine.diskUsage(row.id).catch(() => undefined);
+    if (used === undefined) return;
+    const quota = row.storage_gb * 1024 ** 3 * config.storageQuotaScale;
+    const over = used >= quota;
+    if (over !== (row.read_only === 1)) {
+      const res = await db
+        .updateTable('instances')
+        .set((eb) => ({ read_only: over ? 1 : 0, disk_used_bytes: used, generation: eb('generation', '+', 1) }))
+        .where('id', '=', row.id)
+        .where('read_only', '=', row.read_only)
+        .where('generation', '=', row.generation)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 1) {
+        log.warn({ instance: row.id, used, quota }, over ? 'instance reached its storage quota; making it read-only' : 'instance is below its storage quota again; making it writable');
+        this.again = true;
+      }
+    } else if (Math.abs((row.disk_used_bytes ?? 0) - used) >= 1048576) {
+      await db.updateTable('instances').set({ disk_used_bytes: used }).where('id', '=', row.id).execute();
+    }
   }
 
   /** Sets a running instance whose server is not up to "restarting"; true when it did. */
@@ -172,11 +217,103 @@ export class Reconciler {
       .execute();
   }
 
+  /** Marks the instance's tasks and parameter changes up to generation done. */
+  private async finishUpTo(id: string, generation: number): Promise<void> {
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.db
+      .updateTable('tasks')
+      .set({ status: 'Success', progress: 100, ended_at: now })
+      .where('instance_id', '=', id)
+      .where('status', '=', 'Running')
+      .where('generation', '<=', generation)
+      .execute();
+    await this.deps.db
+      .updateTable('param_events')
+      .set({ state: 'success', effective_at: now })
+      .where('instance_id', '=', id)
+      .where('state', '=', 'in progress')
+      .where('generation', '<=', generation)
+      .execute();
+  }
+
+  /**
+   * Writes the outcome of applying generation row.generation, unless the desired state changed
+   * meanwhile (then the next pass applies the newer one). True when it was written.
+   */
+  private async settle(row: InstanceRow, fields: Partial<Pick<InstanceRow, 'status' | 'host' | 'port' | 'isolated_time' | 'restart_pending'>>): Promise<boolean> {
+    const res = await this.deps.db
+      .updateTable('instances')
+      .set({ ...fields, applied_generation: row.generation, ...(fields.status && fields.status !== row.status ? { updated_at: this.deps.clock.now().toISOString() } : {}) })
+      .where('id', '=', row.id)
+      .where('generation', '=', row.generation)
+      .where('lease_owner', '=', this.owner)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return false;
+    await this.finishUpTo(row.id, row.generation);
+    return true;
+  }
+
+  /** Brings the instance's accounts and databases to their stored desired state. */
+  private async applyAccountsAndDatabases(row: InstanceRow): Promise<void> {
+    const { db, engine } = this.deps;
+    const accounts = await db.selectFrom('instance_accounts').selectAll().where('instance_id', '=', row.id).whereRef('revision', '>', 'applied_revision').execute();
+    for (const a of accounts) {
+      const now = this.deps.clock.now().toISOString();
+      if (a.status === -1) {
+        await engine.dropRole(row.id, a.name, row.admin_name);
+        await db.deleteFrom('instance_accounts').where('instance_id', '=', row.id).where('name', '=', a.name).where('revision', '=', a.revision).execute();
+      } else {
+        await engine.ensureRole(row.id, { name: a.name, verifier: a.verifier ?? undefined, login: a.locked === 0, privileged: a.user_type === 'tencentDBSuper' });
+        await db
+          .updateTable('instance_accounts')
+          .set({ status: 2, applied_revision: a.revision, updated_at: now })
+          .where('instance_id', '=', row.id)
+          .where('name', '=', a.name)
+          .where('revision', '=', a.revision)
+          .execute();
+      }
+    }
+    const databases = await db.selectFrom('instance_databases').selectAll().where('instance_id', '=', row.id).whereRef('revision', '>', 'applied_revision').execute();
+    for (const d of databases) {
+      if (d.status === 'deleting') {
+        await engine.dropDatabase(row.id, d.name);
+        await db.deleteFrom('instance_databases').where('instance_id', '=', row.id).where('name', '=', d.name).where('revision', '=', d.revision).execute();
+      } else {
+        await engine.ensureDatabase(row.id, { name: d.name, owner: d.owner, encoding: d.encoding, collate: d.collate, ctype: d.ctype });
+        await db
+          .updateTable('instance_databases')
+          .set({ status: 'normal', applied_revision: d.revision, updated_at: this.deps.clock.now().toISOString() })
+          .where('instance_id', '=', row.id)
+          .where('name', '=', d.name)
+          .where('revision', '=', d.revision)
+          .execute();
+      }
+    }
+  }
+
   private async reconcile(row: InstanceRow): Promise<void> {
     const { db, engine, config, log } = this.deps;
     if (!(await this.claim(row.id))) return;
     const started = Date.now();
     try {
+      if (row.desired_state === 'destroyed') {
+        // The data directory goes, then the address is free for another instance.
+        await engine.destroy(row.id);
+        this.adopted.delete(row.id);
+        this.storageCheckedAt.delete(row.id);
+        await this.settle(row, { status: 'recycled', host: null, port: null });
+        await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });
+        log.info({ instance: row.id }, 'instance destroyed');
+        return;
+      }
+      if (row.desired_state === 'stopped') {
+        await engine.stop(row.id);
+        this.adopted.delete(row.id);
+        await this.settle(row, { status: 'isolated', isolated_time: this.deps.clock.now().toISOString() });
+        await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });
+        log.info({ instance: row.id }, 'instance isolated');
+        return;
+      }
       if (row.status === 'applying') {
         await db.updateTable('instances').set({ status: 'initing', updated_at: this.deps.clock.now().toISOString() }).where('id', '=', row.id).execute();
       }
@@ -186,18 +323,22 @@ export class Reconciler {
         ({ host, port } = await allocateAddress(config.addressPool, config.instancePort, new Set(used.map((u) => `${u.host}:${u.port}`))));
         await db.updateTable('instances').set({ host, port }).where('id', '=', row.id).execute();
       }
-      await engine.ensureRunning(specOf(row, host, port));
+      if (row.restart_pending === 1) await engine.restart(specOf(row, host, port));
+      else await engine.ensureRunning(specOf(row, host, port));
       this.adopted.add(row.id);
-      // Only a provisioning or restarting instance changes status; one that is running stays so.
-      const status = row.status === 'running' ? undefined : 'running';
-      await this.release(row.id, { ...(status ? { status } : {}), attempts: 0, last_error: null, next_attempt_at: null });
-      if (status) log.info({ instance: row.id, ms: Date.now() - started }, 'instance running');
-      if (status) this.observeProvisioned(row);
+      await this.applyAccountsAndDatabases(row);
+      // The settled status: read-only at the storage quota, else running.
+      const target = row.read_only === 1 ? 'readonly' : 'running';
+      const status = row.status === target ? undefined : target;
+      const settled = await this.settle(row, { ...(status ? { status } : {}), restart_pending: 0 });
+      await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });
+      if (settled && status) log.info({ instance: row.id, ms: Date.now() - started, status }, 'instance settled');
+      if (settled && status) this.observeProvisioned(row);
       else if (Date.now() - started > 50) log.info({ instance: row.id, ms: Date.now() - started }, 'instance server ensured');
     } catch (e: any) {
       const attempts = row.attempts + 1;
       const message = String(e?.message ?? e).slice(0, 2000);
-      if (attempts >= MAX_ATTEMPTS && row.status !== 'running') {
+      if (attempts >= MAX_ATTEMPTS && ['applying', 'initing', 'restarting'].includes(row.status) && row.desired_state === 'running') {
         log.error({ instance: row.id, attempts, err: message }, 'instance could not be provisioned; giving up');
         await this.release(row.id, { status: 'offline', attempts, last_error: message, next_attempt_at: null });
       } else {
@@ -221,5 +362,20 @@ export function specOf(row: InstanceRow, host: string, port: number): InstanceSp
     port,
     adminName: row.admin_name,
     adminVerifier: row.admin_verifier,
+    ...parameterSettings(row),
+    readOnly: row.read_only === 1,
   };
+}
+
+/** The tenant's parameters split as the engine wants them: reloadable ones and restart-only ones. */
+function parameterSettings(row: InstanceRow): Pick<InstanceSpec, 'settings' | 'startSettings'> {
+  const chosen = JSON.parse(row.parameters || '{}') as Record<string, string>;
+  const settings: Record<string, string> = {};
+  const startSettings: Record<string, string> = {};
+  for (const p of parametersFor(row.db_major_version)) {
+    const v = chosen[p.name];
+    if (v === undefined) continue;
+    (p.needReboot ? startSettings : settings)[p.name] = v;
+  }
+  return { settings, startSettings };
 }

@@ -60,6 +60,13 @@ export interface InstancesTable {
   updated_at: string;
   expire_time: string | null;
   isolated_time: string | null;
+  // 004_lifecycle: desired state the reconciler converges on.
+  parameters: Generated<string>; // JSON {name: value} of parameters the user changed
+  read_only: Generated<number>; // 1 while the instance is at its storage quota
+  restart_pending: Generated<number>; // 1 when a restart was asked for and not yet done
+  generation: Generated<number>; // bumped by every change of desired state
+  applied_generation: Generated<number>; // the generation the reconciler last applied
+  disk_used_bytes: number | null; // size on disk last observed
 }
 
 export interface OrdersTable {
@@ -98,6 +105,106 @@ export interface SubnetsTable {
   created_at: string;
 }
 
+export interface InstanceAccountsTable {
+  instance_id: string;
+  name: string;
+  user_type: string; // "normal" | "tencentDBSuper"
+  remark: string;
+  status: number; // AccountInfo.Status: 1 creating, 2 normal, 3 modifying, 4 resetting password, -1 deleting
+  verifier: string | null; // SCRAM-SHA-256 verifier, never the password
+  locked: number;
+  revision: number; // bumped by every change; applied_revision is what the server has
+  applied_revision: number;
+  created_at: string;
+  updated_at: string;
+  password_updated_at: string | null;
+}
+
+export interface InstanceDatabasesTable {
+  instance_id: string;
+  name: string;
+  owner: string;
+  encoding: string;
+  collate: string;
+  ctype: string;
+  status: string; // "creating" | "normal" | "modifying" | "deleting"
+  revision: number;
+  applied_revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TasksTable {
+  id: number; // TaskId = FlowId
+  uin: string;
+  instance_id: string;
+  type: string;
+  status: string; // "Running" | "Success" | "Fail"
+  progress: number;
+  generation: number; // done once the instance's applied_generation reaches it
+  input: string; // JSON
+  message: string;
+  started_at: string;
+  ended_at: string | null;
+}
+
+export interface ParamEventsTable {
+  id: number;
+  instance_id: string;
+  name: string;
+  old_value: string;
+  new_value: string;
+  state: string; // "in progress" | "success"
+  generation: number;
+  operator: string;
+  modified_at: string;
+  effective_at: string | null;
+}
+
+// Networks, security groups, tags and projects (migration 005): see src/store/vpc.ts.
+export interface SecurityGroupsTable {
+  id: string; // sg-xxxxxxxx
+  uin: string;
+  region: string;
+  project_id: number;
+  name: string;
+  description: string;
+  is_default: number;
+  ingress: string; // JSON StoredPolicy[] in policy order
+  egress: string; // JSON StoredPolicy[]
+  version: number; // SecurityGroupPolicySet.Version, bumped by every policy change
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InstanceSecurityGroupsTable {
+  instance_id: string;
+  group_id: string;
+  position: number;
+}
+
+export interface SubnetAddressesTable {
+  subnet_id: string;
+  address: string; // IPv4 address in the subnet's CIDR
+  instance_id: string;
+  created_at: string;
+}
+
+export interface ProjectsTable {
+  id: number;
+  uin: string;
+  name: string;
+  info: string;
+  created_at: string;
+}
+
+export interface TagCatalogTable {
+  uin: string;
+  tag_key: string;
+  tag_value: string;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -105,4 +212,8 @@ export interface Database {
   orders: OrdersTable;
   vpcs: VpcsTable;
   subnets: SubnetsTable;
+  instance_accounts: InstanceAccountsTable;
+  instance_databases: InstanceDatabasesTable;
+  tasks: TasksTable;
+  param_events: ParamEventsTable;
 }

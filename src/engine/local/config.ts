@@ -56,7 +56,8 @@ export function postmasterArgs(spec: InstanceSpec, dataDir: string, sockDir: str
   if (!/^[0-9A-Za-z.:%*-]+$/.test(spec.host)) throw new Error(`invalid listen address ${JSON.stringify(spec.host)}`);
   if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) throw new Error(`invalid port ${spec.port}`);
   const s = sizing(spec.memoryMb, spec.cpu);
-  const settings: Array<[string, string]> = [
+  // Same order as ever, so a server started by an older pgcloud is not restarted for nothing.
+  const settings = new Map<string, string>([
     ['listen_addresses', spec.host],
     ['port', String(spec.port)],
     ['unix_socket_directories', sockDir],
@@ -64,11 +65,22 @@ export function postmasterArgs(spec: InstanceSpec, dataDir: string, sockDir: str
     ['max_connections', String(s.maxConnections)],
     ['huge_pages', 'off'],
     ['logging_collector', 'off'],
-  ];
-  return ['-D', dataDir, ...settings.flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  ]);
+  // Tenant settings override the sizing defaults, never the address, sockets or logging.
+  const fixed = new Set(['listen_addresses', 'port', 'unix_socket_directories', 'huge_pages', 'logging_collector']);
+  for (const [k, v] of Object.entries(spec.startSettings ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    checkSetting(k, v);
+    if (!fixed.has(k)) settings.set(k, v);
+  }
+  return ['-D', dataDir, ...[...settings].flatMap(([k, v]) => ['-c', `${k}=${v}`])];
 }
 
 const q = (v: string): string => `'${v.replaceAll("'", "''")}'`;
+
+function checkSetting(name: string, value: string): void {
+  if (!/^[a-z_][a-z0-9_.]*$/.test(name)) throw new Error(`invalid setting name ${JSON.stringify(name)}`);
+  if (/[\0\n\r]/.test(value)) throw new Error(`invalid value for setting ${name}`);
+}
 
 /** pgcloud.conf: the reloadable settings. */
 export function renderConf(spec: InstanceSpec): string {
@@ -83,6 +95,15 @@ export function renderConf(spec: InstanceSpec): string {
     ['log_destination', q('stderr')],
     ['log_line_prefix', q('%m [%p] %q%u@%d ')],
   ];
+  const fixed = new Set(lines.map(([k]) => k).filter((k) => k.startsWith('log_') || k === 'password_encryption'));
+  for (const [k, v] of Object.entries(spec.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    checkSetting(k, v);
+    if (fixed.has(k)) continue;
+    const i = lines.findIndex(([n]) => n === k);
+    if (i >= 0) lines.splice(i, 1);
+    lines.push([k, q(v)]);
+  }
+  if (spec.readOnly) lines.push(['default_transaction_read_only', 'on']);
   return (
     '# Managed by pgcloud and rewritten whenever the instance is ensured: do not edit.\n' +
     '# Restart-only settings (address, port, sockets, memory, connections) are on the postmaster command line.\n' +

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Engine, InstalledVersion, InstanceSpec, ObservedInstance } from '../types.ts';
+import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, RoleSpec } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAs } from './runas.ts';
 import { Layout } from './layout.ts';
@@ -14,7 +14,7 @@ import { CONF_FILE, postmasterArgs, renderConf, renderHba } from './config.ts';
 import { ensureDir, writeIfChanged } from './files.ts';
 import { cleanTrash, ensureSocketDir, provisionData, removeInstance } from './datadir.ts';
 import { findPostmaster, killAll, orphanedHelpers, removeStalePidFile, scanProcesses, startPostmaster, stopPostmaster, waitReady } from './process.ts';
-import { ensureAdminRole } from './roles.ts';
+import { dropDatabase, dropRole, ensureAdminRole, ensureDatabase, ensureRole, superuserClient, terminateClients } from './roles.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -31,6 +31,8 @@ interface Known {
   pid?: number;
   /** name + verifier of the admin role last made to match, so a running instance costs no SQL. */
   roleKey?: string;
+  /** Whether the server was last made read-only (ending client sessions is done once, on the change). */
+  readOnly?: boolean;
 }
 
 class LocalEngine implements Engine {
@@ -123,6 +125,7 @@ class LocalEngine implements Engine {
 
     // 3. The server: adopt a live one that runs with these settings, else (re)start it.
     let pid: number | undefined;
+    let reloadedAt: Date | undefined;
     let pm = findPostmaster(p.data);
     if (pm && !sameArgs(pm.args, args)) {
       this.log.info({ id: spec.id, pid: pm.pid }, 'restarting server to apply new settings');
@@ -132,6 +135,7 @@ class LocalEngine implements Engine {
     if (pm) {
       // A new engine object (service restart) may adopt a server whose config was rewritten just before a crash.
       if (changed || known.pid !== pm.pid) {
+        reloadedAt = new Date();
         try {
           process.kill(pm.pid, 'SIGHUP');
         } catch {
@@ -168,6 +172,13 @@ class LocalEngine implements Engine {
       known.roleKey = roleKey;
       if (result !== 'unchanged') this.log.info({ id: spec.id, role: spec.adminName, result }, 'admin role ensured');
     }
+    // 5. Read-only at the storage quota: once new sessions see the setting, the open ones are ended.
+    if (spec.readOnly && known.readOnly !== true) {
+      if (reloadedAt) await waitReloaded(p.sock, spec.port, reloadedAt);
+      const ended = await terminateClients(p.sock, spec.port);
+      this.log.warn({ id: spec.id, sessionsEnded: ended }, 'instance is read-only');
+    }
+    known.readOnly = Boolean(spec.readOnly);
     if (Object.keys(timings).length) this.log.info({ id: spec.id, pid, ...timings, totalMs: Math.round(performance.now() - t0) }, 'instance ensured');
   }
 
@@ -203,6 +214,60 @@ class LocalEngine implements Engine {
     if (known) known.pid = undefined;
   }
 
+  restart(spec: InstanceSpec): Promise<void> {
+    return this.serialize(spec.id, async () => {
+      try {
+        await this.stopNow(spec.id);
+        await this.converge(spec);
+      } catch (e) {
+        throw new Error(`instance ${spec.id}: ${(e as Error).message}`, { cause: e });
+      }
+    });
+  }
+
+  async diskUsage(id: string): Promise<number> {
+    return dirBytes(this.layout.instance(id).data);
+  }
+
+  /** Socket directory and port of the instance's running server. */
+  private socket(id: string): { sock: string; port: number } {
+    const p = this.layout.instance(id);
+    const pm = findPostmaster(p.data);
+    if (!pm) throw new Error(`instance ${id}: the server is not running`);
+    const arg = pm.args.find((a) => a.startsWith('port='));
+    const port = Number(arg?.slice(5));
+    if (!Number.isInteger(port) || port <= 0) throw new Error(`instance ${id}: cannot tell the server's port`);
+    return { sock: p.sock, port };
+  }
+
+  ensureRole(id: string, role: RoleSpec): Promise<void> {
+    return this.serialize(id, async () => {
+      const { sock, port } = this.socket(id);
+      await ensureRole(sock, port, role);
+    });
+  }
+
+  dropRole(id: string, name: string, reassignTo: string): Promise<void> {
+    return this.serialize(id, async () => {
+      const { sock, port } = this.socket(id);
+      await dropRole(sock, port, name, reassignTo);
+    });
+  }
+
+  ensureDatabase(id: string, db: DatabaseSpec): Promise<void> {
+    return this.serialize(id, async () => {
+      const { sock, port } = this.socket(id);
+      await ensureDatabase(sock, port, db);
+    });
+  }
+
+  dropDatabase(id: string, name: string): Promise<void> {
+    return this.serialize(id, async () => {
+      const { sock, port } = this.socket(id);
+      await dropDatabase(sock, port, name);
+    });
+  }
+
   stop(id: string): Promise<void> {
     return this.serialize(id, () => this.stopNow(id));
   }
@@ -222,6 +287,45 @@ class LocalEngine implements Engine {
     const results = await Promise.allSettled(ids.map((id) => this.stop(id)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length) throw new Error(`could not stop ${failed.length} server(s): ${failed.map((f) => String(f.reason)).join('; ')}`);
+  }
+}
+
+/** Bytes allocated on disk under dir (files in directories that vanish meanwhile are skipped). */
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = await fs.promises.readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) total += await dirBytes(full);
+    else {
+      try {
+        const st = await fs.promises.lstat(full);
+        total += Math.max(st.size, st.blocks * 512);
+      } catch {
+        /* removed meanwhile */
+      }
+    }
+  }
+  return total;
+}
+
+/** Waits (up to 5 s) until new sessions of the server have read the configuration reloaded at since. */
+async function waitReloaded(sock: string, port: number, since: Date): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const client = await superuserClient(sock, port);
+    try {
+      const { rows } = await client.query('SELECT pg_conf_load_time() AS t');
+      if ((rows[0].t as Date).getTime() >= since.getTime() - 5) return;
+    } finally {
+      await client.end().catch(() => {});
+    }
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

@@ -24,15 +24,16 @@ export interface AdminRole {
 }
 
 /** Connects as the bootstrap superuser over the instance's socket; statements of the session are never logged. */
-export async function superuserClient(sockDir: string, port: number): Promise<pg.Client> {
+export async function superuserClient(sockDir: string, port: number, database = 'postgres'): Promise<pg.Client> {
   const client = new pg.Client({
     host: sockDir,
     port,
     user: BOOTSTRAP_USER,
-    database: 'postgres',
+    database,
     application_name: 'pgcloud',
     connectionTimeoutMillis: 10_000,
-    options: '-c log_statement=none -c log_min_error_statement=panic -c log_min_duration_statement=-1',
+    // Read-write even on an instance made read-only at its storage quota: pgcloud's own changes must pass.
+    options: '-c log_statement=none -c log_min_error_statement=panic -c log_min_duration_statement=-1 -c default_transaction_read_only=off',
   });
   await client.connect();
   return client;
@@ -84,4 +85,111 @@ export async function ensureAdminRole(r: AdminRole): Promise<'created' | 'update
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+const checkRoleName = (name: string): void => {
+  if (!name || name.includes('\0') || name.length > 63) throw new Error(`invalid role name ${JSON.stringify(name)}`);
+  if (name === BOOTSTRAP_USER || name.startsWith('pg_')) throw new Error(`a role cannot be named ${name}`);
+};
+
+const withClient = async <T>(sockDir: string, port: number, fn: (c: pg.Client) => Promise<T>, database?: string): Promise<T> => {
+  const client = await superuserClient(sockDir, port, database);
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+};
+
+export interface Role {
+  name: string;
+  verifier?: string;
+  login: boolean;
+  privileged: boolean;
+}
+
+/** Creates a role or brings its password, LOGIN and (for a privileged one) attributes and grants in line; ending its sessions when it may no longer log in. */
+export async function ensureRole(sockDir: string, port: number, r: Role): Promise<void> {
+  checkRoleName(r.name);
+  if (r.verifier !== undefined && !VERIFIER.test(r.verifier)) throw new Error('a password must be given as a SCRAM-SHA-256 verifier');
+  await withClient(sockDir, port, async (client) => {
+    const role = quoteIdent(r.name);
+    const { rows } = await client.query(
+      'SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS present, ARRAY(SELECT rolname::text FROM pg_roles WHERE rolname = ANY($2::text[])) AS available',
+      [r.name, ADMIN_GRANTS],
+    );
+    const attrs = [r.login ? 'LOGIN' : 'NOLOGIN', ...(r.privileged ? ['CREATEDB', 'CREATEROLE'] : [])].join(' ');
+    const password = r.verifier !== undefined ? ` PASSWORD ${quoteLiteral(r.verifier)}` : '';
+    const sql = [rows[0].present ? `ALTER ROLE ${role} ${attrs}${password}` : `CREATE ROLE ${role} ${attrs} NOSUPERUSER INHERIT${password}`];
+    if (r.privileged && (rows[0].available as string[]).length) sql.push(`GRANT ${(rows[0].available as string[]).map(quoteIdent).join(', ')} TO ${role}`);
+    await client.query(`BEGIN; ${sql.join('; ')}; COMMIT`);
+    if (!r.login) await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()', [r.name]);
+  });
+}
+
+/** Drops a role: in every database its objects go to reassignTo and its privileges are revoked, then it is dropped. */
+export async function dropRole(sockDir: string, port: number, name: string, reassignTo: string): Promise<void> {
+  checkRoleName(name);
+  const databases = await withClient(sockDir, port, async (client) => {
+    const { rows } = await client.query('SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS present', [name]);
+    if (!rows[0].present) return undefined;
+    const dbs = await client.query('SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname');
+    return dbs.rows.map((d) => d.datname as string);
+  });
+  if (!databases) return;
+  for (const database of databases) {
+    await withClient(sockDir, port, (c) => c.query(`REASSIGN OWNED BY ${quoteIdent(name)} TO ${quoteIdent(reassignTo)}; DROP OWNED BY ${quoteIdent(name)}`), database);
+  }
+  await withClient(sockDir, port, async (client) => {
+    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [name]);
+    await client.query(`DROP ROLE IF EXISTS ${quoteIdent(name)}`);
+  });
+}
+
+export interface Db {
+  name: string;
+  owner: string;
+  encoding?: string;
+  collate?: string;
+  ctype?: string;
+}
+
+/** Creates a database (from template0 when an encoding or locale is asked for), or sets the owner of an existing one. */
+export async function ensureDatabase(sockDir: string, port: number, d: Db): Promise<void> {
+  if (!d.name || d.name.includes('\0') || d.name.length > 63) throw new Error(`invalid database name ${JSON.stringify(d.name)}`);
+  await withClient(sockDir, port, async (client) => {
+    const { rows } = await client.query('SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS present', [d.name]);
+    if (rows[0].present) {
+      await client.query(`ALTER DATABASE ${quoteIdent(d.name)} OWNER TO ${quoteIdent(d.owner)}`);
+      return;
+    }
+    const opts = [`OWNER ${quoteIdent(d.owner)}`];
+    if (d.encoding || d.collate || d.ctype) opts.push('TEMPLATE template0');
+    if (d.encoding) opts.push(`ENCODING ${quoteLiteral(d.encoding)}`);
+    if (d.collate) opts.push(`LC_COLLATE ${quoteLiteral(d.collate)}`);
+    if (d.ctype) opts.push(`LC_CTYPE ${quoteLiteral(d.ctype)}`);
+    await client.query(`CREATE DATABASE ${quoteIdent(d.name)} ${opts.join(' ')}`);
+  });
+}
+
+/** Drops a database after ending its sessions (every major: WITH (FORCE) is 13+ only). */
+export async function dropDatabase(sockDir: string, port: number, name: string): Promise<void> {
+  await withClient(sockDir, port, async (client) => {
+    await client.query(`ALTER DATABASE ${quoteIdent(name)} ALLOW_CONNECTIONS false`).catch((e) => {
+      if (e.code !== '3D000') throw e; // already gone
+    });
+    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+  });
+}
+
+/** Ends every client session but pgcloud's own (after the instance became read-only). */
+export async function terminateClients(sockDir: string, port: number): Promise<number> {
+  return withClient(sockDir, port, async (client) => {
+    const { rowCount } = await client.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND usename IS NOT NULL AND usename <> $1 AND backend_type = 'client backend'",
+      [BOOTSTRAP_USER],
+    );
+    return rowCount ?? 0;
+  });
 }

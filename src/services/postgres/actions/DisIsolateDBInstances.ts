@@ -1,0 +1,47 @@
+// DisIsolateDBInstances: brings isolated instances back ("disisolating" → "running") with their data.
+import { defineAction } from '../../../core/action.ts';
+import { ApiError } from '../../../core/errors.ts';
+import { changeInstance } from '../../../store/lifecycle.ts';
+import { PREPAID_PERIODS } from '../rules.ts';
+import { findInstance, requireStatus, statusDenied } from '../lifecycle.ts';
+
+interface Request {
+  DBInstanceIdSet: string[];
+  Period?: number;
+  AutoVoucher?: boolean;
+  VoucherIds?: string[];
+}
+
+export default defineAction<Request, Record<string, never>>({
+  service: 'postgres',
+  version: '2017-03-12',
+  name: 'DisIsolateDBInstances',
+  request: {
+    DBInstanceIdSet: { type: { array: 'string' }, required: true, description: 'Instances to bring back from isolation.' },
+    Period: { type: 'integer', description: 'Months of a prepaid instance: 1-12, 24, 36; ignored for postpaid.' },
+    AutoVoucher: { type: 'boolean', description: 'Whether to use vouchers, default false.' },
+    VoucherIds: { type: { array: 'string' }, description: 'Voucher IDs.' },
+  },
+  async handle(ctx, req) {
+    if (req.DBInstanceIdSet.length === 0) throw new ApiError('InvalidParameterValue.InvalidParameterValueError', 'DBInstanceIdSet must name at least one instance.');
+    if (req.Period !== undefined && !PREPAID_PERIODS.includes(req.Period))
+      throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Period ${req.Period} is invalid; valid values: ${PREPAID_PERIODS.join(', ')}.`);
+    if (req.VoucherIds && req.VoucherIds.length > 0)
+      throw new ApiError('InvalidParameterValue.InvalidVoucherId', `Voucher ${req.VoucherIds[0]} does not exist or cannot be used by this account.`);
+    // Every instance is checked before any is changed.
+    const rows = [];
+    for (const id of new Set(req.DBInstanceIdSet)) {
+      const row = await findInstance(ctx, id);
+      requireStatus(row, ['isolated'], 'DisIsolateDBInstances');
+      rows.push(row);
+    }
+    const now = ctx.clock.now().toISOString();
+    for (const row of rows) {
+      const gen = await changeInstance(ctx.db, row.id, ['isolated'], { desired_state: 'running', status: 'disisolating', isolated_time: null, updated_at: now });
+      if (gen === undefined) throw statusDenied(row, 'DisIsolateDBInstances');
+    }
+    ctx.log.info({ instances: rows.map((r) => r.id) }, 'instances disisolating');
+    ctx.wakeReconciler();
+    return {};
+  },
+});
