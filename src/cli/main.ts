@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { serve } from './serve.ts';
 import { registerAdminCommands } from './admin.ts';
+import { registerBillingCommands } from './billing.ts';
 
 const program = new Command();
 program.name('pgcloud').description('A PostgreSQL database service with the Tencent Cloud API 3.0 interface of TencentDB for PostgreSQL');
@@ -32,6 +33,7 @@ program
   });
 
 registerAdminCommands(program);
+registerBillingCommands(program);
 
 program.parseAsync(process.argv).catch((e) => {
   process.stderr.write(`pgcloud: ${e?.message ?? e}\n`);

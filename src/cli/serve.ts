@@ -37,7 +37,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   // The service clock: system time + the offset `pgcloud clock` stores (billing, expiry, instance times).
   const clock = new OffsetClock();
   const reconciler = new Reconciler({ db, engine, config, clock, log: log.child({ mod: 'reconciler' }) });
-  const billing = new BillingLoop({ db, engine, config, clock, log: log.child({ mod: 'billing' }), wakeReconciler: () => reconciler.wake() });
+  const billing = new BillingLoop({ db, config, clock, log: log.child({ mod: 'billing' }), wakeReconciler: () => reconciler.wake() });
   const registry = await loadRegistry();
   const app = await buildServer({
     config, db, box, catalog, registry, log, clock, signatureClock: systemClock,

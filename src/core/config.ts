@@ -1,6 +1,7 @@
 // Service configuration: flags of `pgcloud serve` win over the environment, which wins over defaults.
 import path from 'node:path';
 import os from 'node:os';
+import { parseDuration } from './billing/period.ts';
 
 export interface Config {
   host: string;
@@ -20,6 +21,12 @@ export interface Config {
   /** Loopback range from which instances get their own address (each listens on instancePort there). */
   addressPool: string;
   instancePort: number;
+  /** Billing: balance in cents a new account starts with (PGCLOUD_INITIAL_BALANCE). */
+  initialBalance: number;
+  /** Billing: how long an account may stay in arrears before its pay-as-you-go instances are isolated, ms (PGCLOUD_ARREARS_GRACE, e.g. "24h"). */
+  arrearsGraceMs: number;
+  /** Billing: how long an isolated (expired or in arrears) instance is kept before it is destroyed, ms (PGCLOUD_RETENTION, e.g. "7d"). */
+  retentionMs: number;
   /**
    * Multiplies each instance's storage quota (Storage GB) before the reconciler compares it with the
    * instance's size on disk (1 = the real quota). Below 1 it lets tests and demos reach the quota with
@@ -32,6 +39,13 @@ const int = (v: string | undefined, fallback: number): number => {
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
   return Number.isInteger(n) ? n : fallback;
+};
+
+/** A duration like "24h", "7d", "90s" or a number of milliseconds (see core/billing/period.ts). */
+const duration = (v: string | undefined, fallback: number): number => {
+  if (v === undefined || v === '') return fallback;
+  const d = parseDuration(v);
+  return d && d.months === 0 ? d.ms : d ? d.months * 30 * 24 * 3600_000 + d.ms : fallback;
 };
 
 const positive = (v: string | undefined, fallback: number): number => {
@@ -53,6 +67,9 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     prewarm: env.PGCLOUD_PREWARM || 'all',
     addressPool: env.PGCLOUD_ADDRESS_POOL || '127.48.0.0/16',
     instancePort: int(env.PGCLOUD_INSTANCE_PORT, 5432),
+    initialBalance: int(env.PGCLOUD_INITIAL_BALANCE, 100_000_000),
+    arrearsGraceMs: duration(env.PGCLOUD_ARREARS_GRACE, 24 * 3600_000),
+    retentionMs: duration(env.PGCLOUD_RETENTION, 7 * 24 * 3600_000),
     storageQuotaScale: positive(env.PGCLOUD_STORAGE_QUOTA_SCALE, 1),
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };

@@ -6,6 +6,23 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * The service clock: system time plus an offset an operator (or a test) sets with `pgcloud clock`.
+ * The offset lives in the store; the billing loop reloads it every second and calls setOffset.
+ */
+export class OffsetClock implements Clock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  setOffset(ms: number): void {
+    this.offsetMs = ms;
+  }
+  get offset(): number {
+    return this.offsetMs;
+  }
+}
+
 export const ZERO_TIME = '0000-00-00 00:00:00';
 
 const BEIJING_OFFSET_MS = 8 * 3600 * 1000;

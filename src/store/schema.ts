@@ -205,6 +205,67 @@ export interface TagCatalogTable {
   created_at: string;
 }
 
+// Billing (migration 003): see src/store/billing.ts.
+export interface AccountBalancesTable {
+  uin: string;
+  balance: number; // available cents: always the sum of the account's ledger amounts
+  frozen: number; // frozen cents: always the sum of the account's ledger frozen column
+  arrears_since: string | null;
+  updated_at: string;
+}
+
+export interface LedgerEntriesTable {
+  id: string;
+  uin: string;
+  kind: string; // topup | charge | freeze | unfreeze | settle | refund | voucher
+  amount: number; // signed effect on the available balance, cents
+  frozen: number; // signed effect on the frozen amount, cents
+  instance_id: string | null;
+  deal_name: string | null;
+  bill_id: string | null;
+  voucher_id: string | null;
+  description: string;
+  created_at: string;
+}
+
+export interface VouchersTable {
+  id: string;
+  uin: string;
+  nominal: number;
+  balance: number;
+  begin_time: string;
+  end_time: string;
+  remark: string;
+  created_at: string;
+}
+
+export interface ActivitiesTable {
+  id: number;
+  name: string;
+  percent_off: number;
+  begin_time: string;
+  end_time: string;
+  created_at: string;
+}
+
+export interface InstanceBillingTable {
+  instance_id: string;
+  uin: string;
+  charge_type: string;
+  monthly_price: number;
+  hourly_price: number;
+  frozen: number;
+  settled_until: string | null;
+  refunded: number;
+  created_at: string;
+}
+
+export interface ServiceClockTable {
+  id: number;
+  offset_ms: number;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -216,4 +277,10 @@ export interface Database {
   instance_databases: InstanceDatabasesTable;
   tasks: TasksTable;
   param_events: ParamEventsTable;
+  account_balances: AccountBalancesTable;
+  ledger_entries: LedgerEntriesTable;
+  vouchers: VouchersTable;
+  activities: ActivitiesTable;
+  instance_billing: InstanceBillingTable;
+  service_clock: ServiceClockTable;
 }

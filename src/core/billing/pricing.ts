@@ -24,3 +24,8 @@ export function orderPrice(q: PriceQuery): number {
   const unit = q.chargeType === 'PREPAID' ? monthlyPrice(q.memoryMb, q.storageGb) * q.period : hourlyPrice(q.memoryMb, q.storageGb);
   return unit * q.count;
 }
+
+/** An operator-defined activity's discount: percentOff of the list price, rounded to the cent (the customer's favour). */
+export function discounted(amount: number, percentOff: number): number {
+  return amount - Math.floor((amount * percentOff) / 100);
+}

@@ -1,13 +1,18 @@
 // CreateInstances: validates the request against the seed's rules, then records, in one store
-// transaction, one order per instance and the instances in status "applying". The reconciler makes
-// them real; this handler never touches PostgreSQL.
+// transaction, one order per instance, the instances in status "applying" and the payment (prepaid:
+// the months bought are debited; postpaid: one hour is frozen). The reconciler makes them real; this
+// handler never touches PostgreSQL.
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { newBillId, newDealName, newInstanceId } from '../../../core/ids.ts';
 import { scramVerifier } from '../../../core/scram.ts';
 import { resolveVersion } from '../../../core/catalog/versions.ts';
 import { DEFAULT_STORAGE_TYPE, STORAGE_TYPES } from '../../../core/catalog/types.ts';
-import { CURRENCY, orderPrice } from '../../../core/billing/pricing.ts';
+import { CURRENCY, hourlyPrice, monthlyPrice, orderPrice } from '../../../core/billing/pricing.ts';
+import { addMonths } from '../../../core/billing/period.ts';
+import { INVALID_VOUCHER } from '../../../core/billing/vouchers.ts';
+import { insertInstanceBilling } from '../../../store/billing.ts';
+import { activityPercentOff, applyActivity, chargeOrders, freezeHours, pickVoucher } from '../billing.ts';
 import { insertOrdersWithInstances, nextFlowId } from '../../../store/instances.ts';
 import { ensureDefaultNetwork, findSubnet, findVpc } from '../../../store/networks.ts';
 import { checkAccountName, checkFlag, checkInstanceName, checkPassword, checkPeriod, parseChargeType } from '../rules.ts';
@@ -138,10 +143,9 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
     const autoRenew = checkFlag(req.AutoRenewFlag, 'AutoRenewFlag');
     checkFlag(req.AutoVoucher, 'AutoVoucher');
     if (req.VoucherIds && req.VoucherIds.length > 1) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', 'Only one voucher can be specified in VoucherIds.');
-    if (req.VoucherIds && req.VoucherIds.length === 1)
-      throw new ApiError('InvalidParameterValue.InvalidVoucherId', `Voucher ${req.VoucherIds[0]} does not exist or cannot be used by this account.`);
-    if (req.ActivityId !== undefined && req.ActivityId !== 0)
-      throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `Activity ${req.ActivityId} does not exist.`);
+    if (req.VoucherIds && req.VoucherIds.length === 1 && chargeType !== 'PREPAID')
+      throw new ApiError(INVALID_VOUCHER, `Voucher ${req.VoucherIds[0]} cannot be used: vouchers apply to PREPAID orders only.`);
+    const percentOff = await activityPercentOff(ctx.db, req.ActivityId, ctx.clock.now());
     const projectId = req.ProjectId ?? 0;
     if (projectId !== 0) throw new ApiError('InvalidParameterValue.IllegalProjectId', `Project ${projectId} does not exist; only the default project 0 is available.`);
 
@@ -185,7 +189,11 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
     const now = ctx.clock.now();
     const nowIso = now.toISOString();
     const expire = chargeType === 'PREPAID' ? addMonths(now, req.Period).toISOString() : null;
+    // List price of one instance's order (prepaid: the months bought; postpaid: the hour frozen), and what is payable after the activity.
     const unitPrice = orderPrice({ memoryMb: spec.Memory, storageGb: req.Storage, chargeType, period: req.Period, count: 1 });
+    const unitPayable = applyActivity(unitPrice, percentOff);
+    const monthly = monthlyPrice(spec.Memory, req.Storage);
+    const hourly = applyActivity(hourlyPrice(spec.Memory, req.Storage), percentOff);
     const billId = newBillId(now);
     const ids: string[] = [];
     const dealNames: string[] = [];
@@ -228,18 +236,28 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
         });
       }
       await insertOrdersWithInstances(trx, orders, instances);
+
+      // Payment, in the same transaction: any refusal rolls back the orders and instances above.
+      const charges = ids.map((id, i) => ({ dealName: dealNames[i]!, instanceId: id, amount: unitPayable }));
+      const billing = { uin: ctx.account.uin, initialBalance: ctx.config.initialBalance, orders: charges, billId, now };
+      if (chargeType === 'PREPAID') {
+        const voucher = await pickVoucher(trx, ctx.account.uin, req, unitPayable * req.InstanceCount, now);
+        await chargeOrders(trx, { ...billing, voucher, what: `purchase of ${req.Period} month(s) of` });
+      } else {
+        await freezeHours(trx, billing);
+      }
+      await insertInstanceBilling(
+        trx,
+        ids.map((id) => ({
+          instance_id: id, uin: ctx.account.uin, charge_type: chargeType, monthly_price: monthly, hourly_price: hourly,
+          frozen: chargeType === 'PREPAID' ? 0 : unitPayable, settled_until: chargeType === 'PREPAID' ? null : nowIso, refunded: 0, created_at: nowIso,
+        })),
+      );
     });
+
 
     ctx.log.info({ instances: ids, version: version.DBVersion, spec: spec.SpecCode }, 'instances ordered');
     ctx.wakeReconciler();
     return { DealNames: dealNames, BillId: billId, DBInstanceIdSet: ids };
   },
 });
-
-function addMonths(d: Date, months: number): Date {
-  const r = new Date(d.getTime());
-  const day = r.getUTCDate();
-  r.setUTCMonth(r.getUTCMonth() + months);
-  if (r.getUTCDate() < day) r.setUTCDate(0); // 31 Jan + 1 month = 28/29 Feb, not 3 Mar
-  return r;
-}
