@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { serve } from './serve.ts';
 import { registerAdminCommands } from './admin.ts';
+import { registerClientCommands } from './verbs.ts';
 import { registerBillingCommands } from './billing.ts';
 
 const program = new Command();
@@ -33,6 +34,7 @@ program
   });
 
 registerAdminCommands(program);
+registerClientCommands(program);
 registerBillingCommands(program);
 
 program.parseAsync(process.argv).catch((e) => {
