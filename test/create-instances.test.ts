@@ -227,7 +227,7 @@ const rules: Array<[string, Record<string, unknown>, string]> = [
   ['unknown VPC', { VpcId: 'vpc-nothere1', SubnetId: 'subnet-nothere' }, 'InvalidParameter.VpcNotFoundError'],
   ['a Standby node', { DBNodeSet: [{ Role: 'Primary', Zone: 'ap-guangzhou-3' }, { Role: 'Standby', Zone: 'ap-guangzhou-3' }] }, 'UnsupportedOperation'],
   ['SyncMode', { SyncMode: 'Async' }, 'UnsupportedOperation'],
-  ['SecurityGroupIds', { SecurityGroupIds: ['sg-12345678'] }, 'UnsupportedOperation'],
+  ['SecurityGroupIds of a group that does not exist', { SecurityGroupIds: ['sg-12345678'] }, 'InvalidParameterValue.InvalidParameterValueError'],
   ['NeedSupportTDE', { NeedSupportTDE: 1 }, 'UnsupportedOperation'],
   ['NeedSupportIpv6', { NeedSupportIpv6: 1 }, 'UnsupportedOperation'],
   ['a missing required field', { SpecCode: undefined }, 'MissingParameter'],

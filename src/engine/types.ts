@@ -25,6 +25,17 @@ export interface InstanceSpec {
   startSettings?: Record<string, string>;
   /** New transactions are read-only and existing client sessions are ended when it turns on. */
   readOnly?: boolean;
+  /**
+   * Who may connect over TCP, first match wins, everyone else refused; applied by a reload.
+   * Undefined: any address may try to log in (with a password).
+   */
+  accessRules?: AccessRule[];
+}
+
+/** A client source range (IPv4 or IPv6 CIDR) and whether a login from it may proceed. */
+export interface AccessRule {
+  cidr: string;
+  allow: boolean;
 }
 
 /** A login role of an instance, made or brought in line over the bootstrap superuser's socket. */

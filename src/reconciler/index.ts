@@ -12,6 +12,7 @@ import { parametersFor } from '../core/catalog/parameters.ts';
 import type { Config } from '../core/config.ts';
 import type { Clock } from '../core/time.ts';
 import { allocateAddress } from './address.ts';
+import { accessRulesFor } from '../store/vpc.ts';
 import { provisioningDuration, reconcilerBacklog } from '../core/metrics.ts';
 
 export interface ReconcilerDeps {
@@ -323,8 +324,10 @@ export class Reconciler {
         ({ host, port } = await allocateAddress(config.addressPool, config.instancePort, new Set(used.map((u) => `${u.host}:${u.port}`))));
         await db.updateTable('instances').set({ host, port }).where('id', '=', row.id).execute();
       }
-      if (row.restart_pending === 1) await engine.restart(specOf(row, host, port));
-      else await engine.ensureRunning(specOf(row, host, port));
+      // The bound security groups' ingress policies for this port become the server's pg_hba.conf.
+      const spec = { ...specOf(row, host, port), accessRules: await accessRulesFor(db, row.id, port) };
+      if (row.restart_pending === 1) await engine.restart(spec);
+      else await engine.ensureRunning(spec);
       this.adopted.add(row.id);
       await this.applyAccountsAndDatabases(row);
       // The settled status: read-only at the storage quota, else running.

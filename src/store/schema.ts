@@ -1,7 +1,7 @@
 // Table types of the metadata store. Portable column types only (text, integer):
 // the same queries run on SQLite (default) and PostgreSQL. Times are ISO-8601 UTC strings,
 // flags are 0/1 integers, lists are JSON text.
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface AccountsTable {
   uin: string; // root account Uin, decimal string
@@ -67,6 +67,9 @@ export interface InstancesTable {
   generation: Generated<number>; // bumped by every change of desired state
   applied_generation: Generated<number>; // the generation the reconciler last applied
   disk_used_bytes: number | null; // size on disk last observed
+  // 005_vpc: the instance's address in its subnet's address book, and IPv6 support.
+  vpc_ip: ColumnType<string | null, string | null | undefined, string | null>;
+  ipv6: Generated<number>;
 }
 
 export interface OrdersTable {
@@ -266,6 +269,50 @@ export interface ServiceClockTable {
   updated_at: string;
 }
 
+// Networks, security groups, tags and projects (migration 005): see src/store/vpc.ts.
+export interface SecurityGroupsTable {
+  id: string; // sg-xxxxxxxx
+  uin: string;
+  region: string;
+  project_id: number;
+  name: string;
+  description: string;
+  is_default: number;
+  ingress: string; // JSON StoredPolicy[] in policy order
+  egress: string; // JSON StoredPolicy[]
+  version: number; // SecurityGroupPolicySet.Version, bumped by every policy change
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InstanceSecurityGroupsTable {
+  instance_id: string;
+  group_id: string;
+  position: number;
+}
+
+export interface SubnetAddressesTable {
+  subnet_id: string;
+  address: string; // IPv4 address in the subnet's CIDR
+  instance_id: string;
+  created_at: string;
+}
+
+export interface ProjectsTable {
+  id: number;
+  uin: string;
+  name: string;
+  info: string;
+  created_at: string;
+}
+
+export interface TagCatalogTable {
+  uin: string;
+  tag_key: string;
+  tag_value: string;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -273,6 +320,11 @@ export interface Database {
   orders: OrdersTable;
   vpcs: VpcsTable;
   subnets: SubnetsTable;
+  security_groups: SecurityGroupsTable;
+  instance_security_groups: InstanceSecurityGroupsTable;
+  subnet_addresses: SubnetAddressesTable;
+  projects: ProjectsTable;
+  tag_catalog: TagCatalogTable;
   instance_accounts: InstanceAccountsTable;
   instance_databases: InstanceDatabasesTable;
   tasks: TasksTable;

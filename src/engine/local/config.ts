@@ -5,7 +5,7 @@
 // adopted server whose spec changed is restarted, and one that matches is left alone. Reloadable
 // settings go in pgcloud.conf (included from postgresql.conf), with pg_hba.conf; a SIGHUP applies them.
 import os from 'node:os';
-import type { InstanceSpec } from '../types.ts';
+import type { AccessRule, InstanceSpec } from '../types.ts';
 
 /** The cluster's bootstrap superuser: pgcloud's own, reachable only over the instance's Unix socket. */
 export const BOOTSTRAP_USER = 'tencentdb_pgcloud';
@@ -111,8 +111,22 @@ export function renderConf(spec: InstanceSpec): string {
   );
 }
 
-/** pg_hba.conf: the bootstrap superuser only over the Unix socket; everyone else only over TCP with SCRAM. */
-export function renderHba(): string {
+/**
+ * pg_hba.conf: the bootstrap superuser only over the Unix socket; everyone else only over TCP with
+ * SCRAM. With access rules, each rule becomes a line in order (allowed: scram-sha-256, refused:
+ * reject) and any other source address is rejected; without, any address may try to log in.
+ */
+export function renderHba(rules?: AccessRule[]): string {
+  const tail = rules
+    ? [
+        ...rules.map((r) => {
+          if (!/^[0-9A-Fa-f.:]+\/\d{1,3}$/.test(r.cidr)) throw new Error(`invalid access rule address ${JSON.stringify(r.cidr)}`);
+          return `host    all          all                ${r.cidr.padEnd(12)} ${r.allow ? 'scram-sha-256' : 'reject'}`;
+        }),
+        'host    all          all                0.0.0.0/0    reject',
+        'host    all          all                ::/0         reject',
+      ]
+    : ['host    all          all                0.0.0.0/0    scram-sha-256', 'host    all          all                ::/0         scram-sha-256'];
   return [
     '# Managed by pgcloud and rewritten whenever the instance is ensured: do not edit.',
     '# TYPE  DATABASE     USER               ADDRESS      METHOD',
@@ -122,8 +136,7 @@ export function renderHba(): string {
     `host    all          ${BOOTSTRAP_USER}  ::/0         reject`,
     `host    replication  ${BOOTSTRAP_USER}  0.0.0.0/0    reject`,
     `host    replication  ${BOOTSTRAP_USER}  ::/0         reject`,
-    'host    all          all                0.0.0.0/0    scram-sha-256',
-    'host    all          all                ::/0         scram-sha-256',
+    ...tail,
     '',
   ].join('\n');
 }

@@ -120,7 +120,7 @@ class LocalEngine implements Engine {
     // 2. Configuration, rewritten every time (only touched when it differs).
     ensureSocketDir(p, this.runAs);
     let changed = writeIfChanged(path.join(p.data, CONF_FILE), renderConf(spec), this.runAs.chown);
-    changed = writeIfChanged(path.join(p.data, 'pg_hba.conf'), renderHba(), this.runAs.chown) || changed;
+    changed = writeIfChanged(path.join(p.data, 'pg_hba.conf'), renderHba(spec.accessRules), this.runAs.chown) || changed;
     const args = postmasterArgs(spec, p.data, p.sock);
 
     // 3. The server: adopt a live one that runs with these settings, else (re)start it.

@@ -58,8 +58,12 @@ export function dbInstanceView(row: InstanceRow, account: Account): Record<strin
     IsSupportTDE: 0,
     DBEngine: row.db_engine,
     DBEngineConfig: '',
-    NetworkAccessList: hasAddress
-      ? [{ ResourceId: row.id, ResourceType: 1, VpcId: row.vpc_id, Vip: row.host, Vip6: '', Vport: row.port, SubnetId: row.subnet_id, VpcStatus: 2 }]
+    // Addresses: DBInstanceNetInfo's private Ip is the address a client on this host really connects
+    // to (the instance's own loopback address, 127.48.x.y); NetworkAccessList's Vip is the instance's
+    // address in its subnet's address book (allocated from the subnet's CIDR, like the real service's
+    // VPC IP), which identifies it in the VPC but is not routed on this host.
+    NetworkAccessList: row.vpc_ip
+      ? [{ ResourceId: row.id, ResourceType: 1, VpcId: row.vpc_id, Vip: row.vpc_ip, Vip6: '', Vport: row.port ?? 5432, SubnetId: row.subnet_id, VpcStatus: hasAddress ? 2 : 1 }]
       : null,
     SupportIpv6: 0,
     ExpandedCpu: 0,

@@ -15,6 +15,8 @@ import { insertInstanceBilling } from '../../../store/billing.ts';
 import { activityPercentOff, applyActivity, chargeOrders, freezeHours, pickVoucher } from '../billing.ts';
 import { insertOrdersWithInstances, nextFlowId } from '../../../store/instances.ts';
 import { ensureDefaultNetwork, findSubnet, findVpc } from '../../../store/networks.ts';
+import { projectExists } from '../../../store/projects.ts';
+import { attachNetwork, checkSecurityGroupIds } from '../network.ts';
 import { checkAccountName, checkFlag, checkInstanceName, checkPassword, checkPeriod, parseChargeType } from '../rules.ts';
 
 interface DBNode {
@@ -147,7 +149,8 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
       throw new ApiError(INVALID_VOUCHER, `Voucher ${req.VoucherIds[0]} cannot be used: vouchers apply to PREPAID orders only.`);
     const percentOff = await activityPercentOff(ctx.db, req.ActivityId, ctx.clock.now());
     const projectId = req.ProjectId ?? 0;
-    if (projectId !== 0) throw new ApiError('InvalidParameterValue.IllegalProjectId', `Project ${projectId} does not exist; only the default project 0 is available.`);
+    if (!(await projectExists(ctx.db, ctx.account.uin, projectId)))
+      throw new ApiError('InvalidParameterValue.IllegalProjectId', `Project ${projectId} does not exist; see tag DescribeProjects (AddProject makes one).`);
 
     // Who: charset and root account.
     if (req.Charset !== 'UTF8' && req.Charset !== 'LATIN1')
@@ -171,7 +174,7 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
       throw new ApiError('InvalidParameterValue.IllegalZone', `The Primary node's zone ${primaries[0].Zone} must be the instance's Zone ${req.Zone}.`);
     if (nodes.some((n) => n.Role === 'Standby')) throw unsupported('A Standby node in DBNodeSet (multi-AZ high availability)');
     if (req.SyncMode) throw unsupported('SyncMode');
-    if (req.SecurityGroupIds && req.SecurityGroupIds.length > 0) throw unsupported('SecurityGroupIds');
+    const securityGroupIds = await checkSecurityGroupIds(ctx.db, ctx.account.uin, ctx.region, req.SecurityGroupIds ?? []);
     if (checkFlag(req.NeedSupportTDE, 'NeedSupportTDE') === 1 || req.KMSKeyId || req.KMSRegion || req.KMSClusterId) throw unsupported('Transparent data encryption (NeedSupportTDE, KMS*)');
     if (checkFlag(req.NeedSupportIpv6, 'NeedSupportIpv6') === 1) throw unsupported('NeedSupportIpv6');
 
@@ -236,6 +239,7 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
         });
       }
       await insertOrdersWithInstances(trx, orders, instances);
+      await attachNetwork(trx, { uin: ctx.account.uin, region: ctx.region, projectId, subnetId: network.subnetId, instanceIds: ids, securityGroupIds, now: nowIso });
 
       // Payment, in the same transaction: any refusal rolls back the orders and instances above.
       const charges = ids.map((id, i) => ({ dealName: dealNames[i]!, instanceId: id, amount: unitPayable }));
@@ -254,7 +258,6 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
         })),
       );
     });
-
 
     ctx.log.info({ instances: ids, version: version.DBVersion, spec: spec.SpecCode }, 'instances ordered');
     ctx.wakeReconciler();

@@ -19,7 +19,7 @@ const FILTERS: Record<string, (row: InstanceRow, value: string) => boolean> = {
   'db-project-id': (r, v) => String(r.project_id) === v.trim(),
   'db-pay-mode': (r, v) => (r.charge_type === 'PREPAID' ? 'prepaid' : 'postpaid') === v,
   'db-tag-key': (r, v) => (JSON.parse(r.tags) as Array<{ TagKey: string }>).some((t) => t.TagKey === v),
-  'db-private-ip': (r, v) => r.host === v,
+  'db-private-ip': (r, v) => r.host === v || r.vpc_ip === v, // connectable (loopback) or VPC address
   'db-public-address': () => false, // no instance has a public address yet
   'db-dedicated-cluster-id': () => false, // no CDC
 };

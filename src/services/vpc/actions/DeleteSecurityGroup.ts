@@ -1,0 +1,24 @@
+// DeleteSecurityGroup: refused while an instance is bound to it.
+import { defineAction } from '../../../core/action.ts';
+import { ApiError } from '../../../core/errors.ts';
+import { findSecurityGroup, instancesOfGroup } from '../../../store/vpc.ts';
+import { notFound, VERSION } from '../common.ts';
+
+export default defineAction<{ SecurityGroupId: string }, Record<string, never>>({
+  service: 'vpc',
+  version: VERSION,
+  name: 'DeleteSecurityGroup',
+  regionRequired: false,
+  request: { SecurityGroupId: { type: 'string', required: true, description: 'Security group ID.' } },
+  async handle(ctx, req) {
+    await ctx.db.transaction().execute(async (trx) => {
+      const group = await findSecurityGroup(trx, ctx.account.uin, req.SecurityGroupId);
+      if (!group) throw notFound('Security group', req.SecurityGroupId);
+      const bound = await instancesOfGroup(trx, group.id);
+      if (bound.length) throw new ApiError('ResourceInUse', `Security group ${group.id} is bound to instance(s) ${bound.join(', ')}; unbind it first (postgres ModifyDBInstanceSecurityGroups).`);
+      await trx.deleteFrom('instance_security_groups').where('group_id', '=', group.id).execute();
+      await trx.deleteFrom('security_groups').where('id', '=', group.id).execute();
+    });
+    return {};
+  },
+});

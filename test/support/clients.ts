@@ -1,0 +1,13 @@
+// Official SDK clients of the companion services (vpc, tag, kms) pointed at a test service.
+import * as tc from 'tencentcloud-sdk-nodejs';
+
+type Svc = { endpoint: string; secretId: string; secretKey: string };
+const config = (svc: Svc, region: string) => ({
+  credential: { secretId: svc.secretId, secretKey: svc.secretKey },
+  region,
+  profile: { httpProfile: { endpoint: svc.endpoint, protocol: 'http://', reqTimeout: 60 } },
+});
+
+export const vpcClient = (svc: Svc, region = 'ap-guangzhou') => new tc.vpc.v20170312.Client(config(svc, region));
+export const tagClient = (svc: Svc, region = 'ap-guangzhou') => new tc.tag.v20180813.Client(config(svc, region));
+export const kmsClient = (svc: Svc, region = 'ap-guangzhou') => new tc.kms.v20190118.Client(config(svc, region));
