@@ -269,50 +269,6 @@ export interface ServiceClockTable {
   updated_at: string;
 }
 
-// Networks, security groups, tags and projects (migration 005): see src/store/vpc.ts.
-export interface SecurityGroupsTable {
-  id: string; // sg-xxxxxxxx
-  uin: string;
-  region: string;
-  project_id: number;
-  name: string;
-  description: string;
-  is_default: number;
-  ingress: string; // JSON StoredPolicy[] in policy order
-  egress: string; // JSON StoredPolicy[]
-  version: number; // SecurityGroupPolicySet.Version, bumped by every policy change
-  created_at: string;
-  updated_at: string;
-}
-
-export interface InstanceSecurityGroupsTable {
-  instance_id: string;
-  group_id: string;
-  position: number;
-}
-
-export interface SubnetAddressesTable {
-  subnet_id: string;
-  address: string; // IPv4 address in the subnet's CIDR
-  instance_id: string;
-  created_at: string;
-}
-
-export interface ProjectsTable {
-  id: number;
-  uin: string;
-  name: string;
-  info: string;
-  created_at: string;
-}
-
-export interface TagCatalogTable {
-  uin: string;
-  tag_key: string;
-  tag_value: string;
-  created_at: string;
-}
-
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
