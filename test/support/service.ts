@@ -115,7 +115,9 @@ export async function startService(opts: StartOptions = {}): Promise<TestService
     async cleanup() {
       await svc.stop();
       killPostgresUnder(dataDir);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      // A template the service was still making in the background (initdb, cp) dies with it too.
+      killProcessesMentioning(dataDir);
+      fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
   return svc;
@@ -144,6 +146,19 @@ export function killPostgresUnder(dir: string): void {
       process.kill(pid, 'SIGQUIT');
     } catch {
       /* already gone */
+    }
+  }
+}
+
+
+/** SIGKILLs every process whose command line mentions dir (initdb, cp and the like). */
+export function killProcessesMentioning(dir: string): void {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      /* process went away */
     }
   }
 }
