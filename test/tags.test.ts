@@ -53,6 +53,16 @@ test('projects: AddProject, DescribeProjects, CreateInstances and ModifyDBInstan
   await tag.UnTagResources({ ResourceList: [resource(a!)], TagKeys: ['env'] });
   assert.deepEqual(await ids([{ Name: 'db-tag-key', Values: ['env'] }]), [b]);
   assert.equal((await tag.DescribeTags({ TagKey: 'env' })).Tags![0]!.TagValue, 'prod');
+  // Keys and values: distinct keys, sorted; values of the named keys only.
+  await tag.TagResources({ ResourceList: [resource(a!)], Tags: [{ TagKey: 'env', TagValue: 'dev' }] });
+  const keys = await tag.DescribeTagKeys({});
+  assert.deepEqual([keys.TotalCount, keys.Offset, keys.Limit, keys.Tags], [2, 0, 15, ['env', 'team']]);
+  assert.deepEqual((await tag.DescribeTagKeys({ Limit: 1, Offset: 1 })).Tags, ['team']);
+  const values = await tag.DescribeTagValues({ TagKeys: ['env'] });
+  assert.deepEqual(values.Tags!.map((t) => [t.TagKey, t.TagValue, t.Category]).sort(), [['env', 'dev', 'Custom'], ['env', 'prod', 'Custom']]);
+  assert.equal(values.TotalCount, 2);
+  assert.equal((await tag.DescribeTagValues({ TagKeys: ['team', 'env'], Category: 'System' })).TotalCount, 0);
+  assert.equal(await errorCode(tag.DescribeTagValues({ TagKeys: ['env'], Limit: 2000 })), 'InvalidParameterValue.OffsetInvalid');
   assert.equal(await errorCode(tag.TagResources({ ResourceList: ['qcs::cvm:ap-guangzhou:uin/1:instance/ins-1'], Tags: [{ TagKey: 'k', TagValue: 'v' }] })), 'InvalidParameterValue.ResourceDescriptionError');
   assert.equal(await errorCode(tag.TagResources({ ResourceList: [resource('postgres-nothere0')], Tags: [{ TagKey: 'k', TagValue: 'v' }] })), 'ResourceNotFound');
 });
