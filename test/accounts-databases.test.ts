@@ -32,7 +32,7 @@ async function accountSettled(name: string): Promise<any> {
     const { Details } = await client.DescribeAccounts({ DBInstanceId: id, Limit: 100 });
     const a = Details!.find((d) => d.UserName === name);
     if (a && a.Status === 2) return a;
-    await sleep(50);
+    await sleep(120);
   }
   throw new Error(`account ${name} did not settle`);
 }
@@ -40,7 +40,7 @@ async function accountSettled(name: string): Promise<any> {
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (await check()) return;
-    await sleep(50);
+    await sleep(120);
   }
   throw new Error(`${what} did not happen`);
 }

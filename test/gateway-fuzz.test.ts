@@ -209,7 +209,7 @@ const generators: Record<string, Gen> = {
       () => ({ method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: formEncode(v1Params(creds, { action: 'DescribeRegions', host })) + '&Action=CreateInstances' }),
     ])(),
   otherMethods: () => ({ method: pick(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND', 'MKCOL', 'LOCK']), path: pick(['/', '/x', '/?a=b']), headers: { 'Content-Type': pick(CONTENT_TYPES) || 'text/plain' }, body: bytes(int(256)) }),
-  oddPaths: () => ({ method: pick(['GET', 'POST']), path: pick(['/healthz/x', '//', '/%zz', '/..', '/?%', '/' + printable(30).replace(/[ #?%]/g, 'x'), '/metrics', '/' + 'a'.repeat(5000)]) }),
+  oddPaths: () => ({ method: pick(['GET', 'POST']), path: pick(['/healthz/x', '//', '/%zz', '/..', '/?%', '/' + printable(30).replace(/[ #?%]/g, 'x'), '/metrics/x', '/' + 'a'.repeat(5000)]) }),
   regions: () => tc3Post(pick(actions).name, '{}', { region: pick(REGIONS) }),
   versions: () => tc3Post(pick(actions).name, '{}', { version: pick(['', '2017-03-12 ', '2017-3-12', '1999-01-01', printable(20)]) }),
 };

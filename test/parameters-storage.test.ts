@@ -65,7 +65,7 @@ test('parameters: described from the catalogue, changed by reload or restart, vi
     const ev = await client.DescribeParamsEvent({ DBInstanceId: id });
     if (ev.EventItems!.length === 2 && ev.EventItems!.every((e) => e.EventDetail!.every((d) => d.State === 'success'))) break;
     assert.ok(i < 600, 'parameter events not applied');
-    await sleep(50);
+    await sleep(120);
   }
   inst = await waitForStatus(client, id, 'running');
   const ev = await client.DescribeParamsEvent({ DBInstanceId: id });
