@@ -38,7 +38,15 @@ export async function waitForStatus(client: PostgresClient, id: string, status: 
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    const res = await client.DescribeDBInstanceAttribute({ DBInstanceId: id });
+    let res;
+    try {
+      res = await client.DescribeDBInstanceAttribute({ DBInstanceId: id });
+    } catch (e: any) {
+      // Polling fast can meet the action's rate limit: back off like a real client would.
+      if (e.code !== 'RequestLimitExceeded') throw e;
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
     last = res.DBInstance!.DBInstanceStatus!;
     if (last === status) return res.DBInstance;
     await new Promise((r) => setTimeout(r, intervalMs));
