@@ -229,7 +229,7 @@ const rules: Array<[string, Record<string, unknown>, string]> = [
   ['SyncMode', { SyncMode: 'Async' }, 'UnsupportedOperation'],
   ['SecurityGroupIds of a group that does not exist', { SecurityGroupIds: ['sg-12345678'] }, 'InvalidParameterValue.InvalidParameterValueError'],
   ['NeedSupportTDE', { NeedSupportTDE: 1 }, 'UnsupportedOperation'],
-  ['NeedSupportIpv6', { NeedSupportIpv6: 1 }, 'UnsupportedOperation'],
+  ['NeedSupportIpv6 in a zone without IPv6', { Zone: 'ap-guangzhou-2', NeedSupportIpv6: 1 }, 'InvalidParameterValue.IllegalZone'],
   ['a missing required field', { SpecCode: undefined }, 'MissingParameter'],
   ['a field of the wrong type', { Storage: '10GB' }, 'InvalidParameter'],
   ['a field the action does not define', { Colour: 'blue' }, 'UnknownParameter'],

@@ -16,6 +16,8 @@ export interface InstanceSpec {
   /** Address and port the server listens on for clients. */
   host: string;
   port: number;
+  /** More addresses the server listens on (same port), e.g. a stable address that follows the primary. */
+  alsoListen?: string[];
   adminName: string;
   /** SCRAM-SHA-256 verifier of the admin password (never the password itself). */
   adminVerifier: string;

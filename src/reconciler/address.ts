@@ -28,15 +28,23 @@ function probe(host: string, port: number): Promise<number | undefined> {
   });
 }
 
-export async function allocateAddress(pool: string, port: number, taken: Set<string>): Promise<{ host: string; port: number }> {
+/**
+ * An address for an instance. taken holds "host:port" of the addresses already given out (IPv6 ones
+ * as "::1:port"). With ipv6 the instance also listens on ::1 at the same port (PostgreSQL has one port
+ * for all its listen addresses), and ::1 is one address shared by every IPv6 instance: the first may
+ * get the standard port there, the others get a port free on both their IPv4 address and ::1.
+ */
+export async function allocateAddress(pool: string, port: number, taken: Set<string>, ipv6?: string): Promise<{ host: string; port: number }> {
   const { base, size } = parseCidr(pool);
+  const free = async (host: string, p: number) =>
+    !taken.has(`${host}:${p}`) && (!ipv6 || !taken.has(`${ipv6}:${p}`)) && (await probe(host, p)) !== undefined && (!ipv6 || (await probe(ipv6, p)) !== undefined);
   for (let tries = 0; tries < 64; tries++) {
     // Skip the network and broadcast addresses of the range.
     const host = ipOf(base + 1 + randomInt(0, Math.max(1, size - 2)));
     if (taken.has(`${host}:${port}`)) continue;
-    if ((await probe(host, port)) !== undefined) return { host, port };
-    const other = await probe(host, 0);
-    if (other !== undefined && !taken.has(`${host}:${other}`)) return { host, port: other };
+    if (await free(host, port)) return { host, port };
+    const other = await probe(ipv6 ?? host, 0);
+    if (other !== undefined && (await free(host, other))) return { host, port: other };
   }
   throw new Error(`no free address left in ${pool}`);
 }

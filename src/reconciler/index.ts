@@ -12,6 +12,7 @@ import { parametersFor } from '../core/catalog/parameters.ts';
 import type { Config } from '../core/config.ts';
 import type { Clock } from '../core/time.ts';
 import { allocateAddress } from './address.ts';
+import { IPV6_LOOPBACK } from '../core/host.ts';
 import { accessRulesFor } from '../store/vpc.ts';
 import { provisioningDuration, reconcilerBacklog } from '../core/metrics.ts';
 
@@ -320,8 +321,9 @@ export class Reconciler {
       }
       let { host, port } = row;
       if (!host || !port) {
-        const used = await db.selectFrom('instances').select(['host', 'port']).where('host', 'is not', null).execute();
-        ({ host, port } = await allocateAddress(config.addressPool, config.instancePort, new Set(used.map((u) => `${u.host}:${u.port}`))));
+        const used = await db.selectFrom('instances').select(['host', 'port', 'ipv6']).where('host', 'is not', null).execute();
+        const taken = new Set(used.flatMap((u) => [`${u.host}:${u.port}`, ...(u.ipv6 === 1 ? [`${IPV6_LOOPBACK}:${u.port}`] : [])]));
+        ({ host, port } = await allocateAddress(config.addressPool, config.instancePort, taken, row.ipv6 === 1 ? IPV6_LOOPBACK : undefined));
         await db.updateTable('instances').set({ host, port }).where('id', '=', row.id).execute();
       }
       // The bound security groups' ingress policies for this port become the server's pg_hba.conf.
@@ -365,6 +367,8 @@ export function specOf(row: InstanceRow, host: string, port: number): InstanceSp
     port,
     adminName: row.admin_name,
     adminVerifier: row.admin_verifier,
+    // NeedSupportIpv6: also on the IPv6 loopback address, at the same port.
+    ...(row.ipv6 === 1 ? { alsoListen: [IPV6_LOOPBACK] } : {}),
     ...parameterSettings(row),
     readOnly: row.read_only === 1,
   };

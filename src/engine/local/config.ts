@@ -53,12 +53,13 @@ export function sizing(memoryMb: number, cpu: number, hostMb = Math.floor(os.tot
 /** Arguments of `postgres` after the binary: -D first, then the restart-only settings. */
 export function postmasterArgs(spec: InstanceSpec, dataDir: string, sockDir: string): string[] {
   if (/[,"]/.test(sockDir)) throw new Error(`socket directory ${sockDir} must not contain a comma or a double quote`);
-  if (!/^[0-9A-Za-z.:%*-]+$/.test(spec.host)) throw new Error(`invalid listen address ${JSON.stringify(spec.host)}`);
+  const listen = [spec.host, ...(spec.alsoListen ?? [])];
+  for (const h of listen) if (!/^[0-9A-Za-z.:%*-]+$/.test(h)) throw new Error(`invalid listen address ${JSON.stringify(h)}`);
   if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) throw new Error(`invalid port ${spec.port}`);
   const s = sizing(spec.memoryMb, spec.cpu);
   // Same order as ever, so a server started by an older pgcloud is not restarted for nothing.
   const settings = new Map<string, string>([
-    ['listen_addresses', spec.host],
+    ['listen_addresses', listen.join(',')],
     ['port', String(spec.port)],
     ['unix_socket_directories', sockDir],
     ['shared_buffers', `${s.sharedBuffersMb}MB`],

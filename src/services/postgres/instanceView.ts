@@ -3,6 +3,7 @@
 import type { InstanceRow } from '../../store/instances.ts';
 import type { Account } from '../../core/action.ts';
 import { formatApiTime, ZERO_TIME } from '../../core/time.ts';
+import { IPV6_LOOPBACK } from '../../core/host.ts';
 
 export function dbInstanceView(row: InstanceRow, account: Account): Record<string, unknown> {
   const tags = JSON.parse(row.tags) as Array<{ TagKey: string; TagValue: string }>;
@@ -61,11 +62,13 @@ export function dbInstanceView(row: InstanceRow, account: Account): Record<strin
     // Addresses: DBInstanceNetInfo's private Ip is the address a client on this host really connects
     // to (the instance's own loopback address, 127.48.x.y); NetworkAccessList's Vip is the instance's
     // address in its subnet's address book (allocated from the subnet's CIDR, like the real service's
-    // VPC IP), which identifies it in the VPC but is not routed on this host.
+    // VPC IP), which identifies it in the VPC but is not routed on this host. Vip6 (NeedSupportIpv6) is the
+    // host's IPv6 loopback address ::1, where the server listens at Vport (its port, chosen free on ::1 too):
+    // connectable as reported, once the instance has its address.
     NetworkAccessList: row.vpc_ip
-      ? [{ ResourceId: row.id, ResourceType: 1, VpcId: row.vpc_id, Vip: row.vpc_ip, Vip6: '', Vport: row.port ?? 5432, SubnetId: row.subnet_id, VpcStatus: hasAddress ? 2 : 1 }]
+      ? [{ ResourceId: row.id, ResourceType: 1, VpcId: row.vpc_id, Vip: row.vpc_ip, Vip6: row.ipv6 === 1 && hasAddress ? IPV6_LOOPBACK : '', Vport: row.port ?? 5432, SubnetId: row.subnet_id, VpcStatus: hasAddress ? 2 : 1 }]
       : null,
-    SupportIpv6: 0,
+    SupportIpv6: row.ipv6 === 1 ? 1 : 0,
     ExpandedCpu: 0,
     DeletionProtection: row.deletion_protection === 1,
     DBInstanceStorageType: row.storage_type,

@@ -16,6 +16,7 @@ import { activityPercentOff, applyActivity, chargeOrders, freezeHours, pickVouch
 import { insertOrdersWithInstances, nextFlowId } from '../../../store/instances.ts';
 import { ensureDefaultNetwork, findSubnet, findVpc } from '../../../store/networks.ts';
 import { projectExists } from '../../../store/projects.ts';
+import { hasIpv6Loopback } from '../../../core/host.ts';
 import { attachNetwork, checkSecurityGroupIds } from '../network.ts';
 import { checkAccountName, checkFlag, checkInstanceName, checkPassword, checkPeriod, parseChargeType } from '../rules.ts';
 
@@ -176,7 +177,15 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
     if (req.SyncMode) throw unsupported('SyncMode');
     const securityGroupIds = await checkSecurityGroupIds(ctx.db, ctx.account.uin, ctx.region, req.SecurityGroupIds ?? []);
     if (checkFlag(req.NeedSupportTDE, 'NeedSupportTDE') === 1 || req.KMSKeyId || req.KMSRegion || req.KMSClusterId) throw unsupported('Transparent data encryption (NeedSupportTDE, KMS*)');
-    if (checkFlag(req.NeedSupportIpv6, 'NeedSupportIpv6') === 1) throw unsupported('NeedSupportIpv6');
+    // IPv6: the instance also listens on the host's IPv6 loopback address. Refused with
+    // InvalidParameterValue.IllegalZone where DescribeZones says ZoneSupportIpv6 0 (the catalogue's zone
+    // has no IPv6, or this host has no ::1): the request is well formed, but the zone chosen does not offer
+    // it, which a client can learn beforehand from DescribeZones, as with a sold-out zone.
+    const ipv6 = checkFlag(req.NeedSupportIpv6, 'NeedSupportIpv6') === 1;
+    if (ipv6 && zone.ZoneSupportIpv6 !== 1)
+      throw new ApiError('InvalidParameterValue.IllegalZone', `Zone ${req.Zone} does not support IPv6 (DescribeZones ZoneSupportIpv6 is 0); choose a zone with ZoneSupportIpv6 1 or leave NeedSupportIpv6 out.`);
+    if (ipv6 && !hasIpv6Loopback())
+      throw new ApiError('InvalidParameterValue.IllegalZone', `IPv6 is not available on this pgcloud host (no IPv6 loopback address ::1; DescribeZones reports ZoneSupportIpv6 0); leave NeedSupportIpv6 out.`);
 
     const tags = req.TagList ?? [];
     const keys = new Set<string>();
@@ -233,7 +242,7 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
           charset: req.Charset, admin_name: req.AdminName, admin_verifier: verifier, charge_type: chargeType, period: req.Period,
           auto_renew: autoRenew, project_id: projectId, vpc_id: network.vpcId, subnet_id: network.subnetId, tags: JSON.stringify(tags),
           node_set: JSON.stringify([{ Role: 'Primary', Zone: req.Zone, DedicatedClusterId: '' }]),
-          deletion_protection: req.DeletionProtection ? 1 : 0, deal_name: dealName, host: null, port: null, desired_state: 'running',
+          deletion_protection: req.DeletionProtection ? 1 : 0, ipv6: ipv6 ? 1 : 0, deal_name: dealName, host: null, port: null, desired_state: 'running',
           attempts: 0, last_error: null, next_attempt_at: null, lease_owner: null, lease_until: null,
           created_at: nowIso, updated_at: nowIso, expire_time: expire, isolated_time: null,
         });

@@ -1,5 +1,6 @@
 // DescribeZones: the availability zones of the request's region.
 import { defineAction } from '../../../core/action.ts';
+import { hasIpv6Loopback } from '../../../core/host.ts';
 import { normaliseStorageType, requireRegion } from '../../../core/catalog/rules.ts';
 
 interface Req {
@@ -35,7 +36,8 @@ export default defineAction<Req, { TotalCount: number; ZoneSet: ZoneInfo[] }>({
       ZoneName: z.ZoneName,
       ZoneId: z.ZoneId,
       ZoneState: z.ZoneState,
-      ZoneSupportIpv6: z.ZoneSupportIpv6,
+      // The catalogue's word, and only where this host has an IPv6 loopback address to listen on.
+      ZoneSupportIpv6: z.ZoneSupportIpv6 === 1 && hasIpv6Loopback() ? 1 : 0,
       StandbyZoneSet: [...z.StandbyZoneSet],
     }));
     return { TotalCount: ZoneSet.length, ZoneSet };
