@@ -33,6 +33,13 @@ export interface Config {
    * megabytes instead of gigabytes (PGCLOUD_STORAGE_QUOTA_SCALE).
    */
   storageQuotaScale: number;
+  /**
+   * High availability: whether CreateInstances without DBNodeSet gives the instance a standby in its own
+   * zone, as the real service does (PGCLOUD_DEFAULT_STANDBY, default on; 0 makes single-node the default).
+   */
+  defaultStandby: boolean;
+  /** Semi-sync: how long the standby may be gone before commits stop waiting for it, ms (PGCLOUD_SEMISYNC_FALLBACK_MS). */
+  semisyncFallbackMs: number;
 }
 
 const int = (v: string | undefined, fallback: number): number => {
@@ -71,6 +78,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     arrearsGraceMs: duration(env.PGCLOUD_ARREARS_GRACE, 24 * 3600_000),
     retentionMs: duration(env.PGCLOUD_RETENTION, 7 * 24 * 3600_000),
     storageQuotaScale: positive(env.PGCLOUD_STORAGE_QUOTA_SCALE, 1),
+    defaultStandby: !['0', 'false', 'off', 'no'].includes((env.PGCLOUD_DEFAULT_STANDBY ?? '').toLowerCase()),
+    semisyncFallbackMs: duration(env.PGCLOUD_SEMISYNC_FALLBACK_MS, 5000),
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   merged.dataDir = path.resolve(merged.dataDir);

@@ -18,6 +18,8 @@ export interface InstanceSpec {
   port: number;
   /** More addresses the server listens on (same port), e.g. a stable address that follows the primary. */
   alsoListen?: string[];
+  /** Streaming replication: undefined is a lone server (a primary without standbys). */
+  replication?: ReplicationSpec;
   adminName: string;
   /** SCRAM-SHA-256 verifier of the admin password (never the password itself). */
   adminVerifier: string;
@@ -32,6 +34,31 @@ export interface InstanceSpec {
    * Undefined: any address may try to log in (with a password).
    */
   accessRules?: AccessRule[];
+}
+
+/**
+ * The server's part in physical streaming replication between servers of this engine.
+ * - primary: keeps a physical replication slot per standby; synchronous names the standbys whose
+ *   flush a commit waits for (synchronous_standby_names; empty: asynchronous). A server that is a
+ *   standby is promoted first.
+ * - standby: a streaming replica of the server `upstream` (made from a base backup of it when it has
+ *   no data directory, or when its data directory is not a standby's: a former primary is rebuilt).
+ */
+export type ReplicationSpec =
+  | { role: 'primary'; slots: string[]; synchronous: string[] }
+  | { role: 'standby'; upstream: string; slot: string; name: string };
+
+/** A standby as its primary sees it (pg_stat_replication), lags in bytes of WAL behind the primary. */
+export interface ReplicaState {
+  name: string;
+  /** "startup", "catchup" (behind), "streaming" (caught up), ... */
+  state: string;
+  /** "sync", "async", "potential", "quorum". */
+  syncState: string;
+  /** Position the standby has flushed to disk, as bytes of WAL since 0/0 (-1: none yet). */
+  flushLsn: number;
+  flushLagBytes: number;
+  replayLagBytes: number;
 }
 
 /** A client source range (IPv4 or IPv6 CIDR) and whether a login from it may proceed. */
@@ -90,6 +117,15 @@ export interface Engine {
   ensureDatabase(id: string, db: DatabaseSpec): Promise<void>;
   /** Drops the database, ending its sessions. Idempotent. */
   dropDatabase(id: string, name: string): Promise<void>;
+  /** The standbys streaming from this server (empty when it is down or has none). */
+  replicas(id: string): Promise<ReplicaState[]>;
+  /** The server answers a query over its socket within timeoutMs. */
+  probe(id: string, timeoutMs: number): Promise<boolean>;
+  /**
+   * Makes sure the server can no longer accept writes, at once: its postmaster and backends are killed
+   * (SIGKILL). Used before a standby is promoted in its place. Idempotent.
+   */
+  fence(id: string): Promise<void>;
   /** Stops the server cleanly; data is kept. Idempotent. */
   stop(id: string): Promise<void>;
   /** Stops the server and removes its data. Idempotent. */

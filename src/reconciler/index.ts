@@ -14,6 +14,7 @@ import type { Clock } from '../core/time.ts';
 import { allocateAddress } from './address.ts';
 import { IPV6_LOOPBACK } from '../core/host.ts';
 import { accessRulesFor } from '../store/vpc.ts';
+import { HaController, engineIds, haOf, primaryEngineId } from './ha.ts';
 import { provisioningDuration, reconcilerBacklog } from '../core/metrics.ts';
 
 export interface ReconcilerDeps {
@@ -28,7 +29,7 @@ const TICK_MS = 1000;
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 /** Statuses in which the instance's servers should be up. */
-const SERVING = ['applying', 'initing', 'running', 'restarting', 'readonly', 'disisolating', 'expanding', 'parameter modifying'];
+const SERVING = ['applying', 'initing', 'running', 'restarting', 'readonly', 'disisolating', 'expanding', 'parameter modifying', 'switching'];
 /** Statuses of an instance that is up and has nothing in progress. */
 const SETTLED = ['running', 'readonly'];
 /** How often an instance's size on disk is measured against its storage quota. */
@@ -44,8 +45,11 @@ export class Reconciler {
   private again = false;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly queue: InstanceRow[] = [];
+  /** Standbys, SyncMode, failover and switchover of the instances that have a standby. */
+  private readonly ha: HaController;
 
   constructor(private readonly deps: ReconcilerDeps) {
+    this.ha = new HaController(deps);
     this.nodeId = createHash('sha256').update(`${os.hostname()}:${deps.config.dataDir}`).digest('hex').slice(0, 16);
   }
 
@@ -54,8 +58,8 @@ export class Reconciler {
     // Leases held by this node before a crash or restart are ours again.
     await this.deps.db.updateTable('instances').set({ lease_owner: null, lease_until: null }).where('lease_owner', 'like', `${this.nodeId}:%`).execute();
     // Before the API answers anyone: an instance said to be running whose server is down is restarting.
-    const running = await this.deps.db.selectFrom('instances').select('id').where('desired_state', '=', 'running').where('status', '=', 'running').execute();
-    for (const { id } of running) await this.markRestartingIfDown(id);
+    const running = await this.deps.db.selectFrom('instances').select(['id', 'ha']).where('desired_state', '=', 'running').where('status', '=', 'running').execute();
+    for (const r of running) await this.markRestartingIfDown(r.id, primaryEngineId(r));
     this.wake();
   }
 
@@ -109,6 +113,20 @@ export class Reconciler {
       if (this.inFlight.has(row.id) || this.queue.some((q) => q.id === row.id)) continue;
       if (row.next_attempt_at && row.next_attempt_at > now) continue;
       if (row.desired_state === 'running' && SETTLED.includes(row.status) && row.generation === row.applied_generation) {
+        if (row.ha) {
+          // A standby's instance: failover, Semi-sync fallback, a dead standby brought back.
+          const verdict = await this.ha.check(row, () => this.specFor(row, row.host!, row.port!)).catch((e) => {
+            this.deps.log.warn({ instance: row.id, err: e }, 'HA check failed');
+            return 'ok' as const;
+          });
+          if (verdict === 'ok' && this.adopted.has(row.id)) {
+            await this.watchStorage(row);
+            continue;
+          }
+          if (verdict === 'primary-down' && row.status === 'running' && (await this.markRestartingIfDown(row.id, primaryEngineId(row)))) row.status = 'restarting';
+          this.queue.push(row);
+          continue;
+        }
         // Cheap health check; a server that died is brought back, and says so meanwhile.
         const down = row.status === 'running' && (await this.markRestartingIfDown(row.id));
         if (!down && this.adopted.has(row.id)) {
@@ -133,7 +151,7 @@ export class Reconciler {
     const last = this.storageCheckedAt.get(row.id) ?? 0;
     if (Date.now() - last < STORAGE_CHECK_MS) return;
     this.storageCheckedAt.set(row.id, Date.now());
-    const used = await engine.diskUsage(row.id).catch(() => undefined);
+    const used = await engine.diskUsage(primaryEngineId(row)).catch(() => undefined);
     if (used === undefined) return;
     const quota = row.storage_gb * 1024 ** 3 * config.storageQuotaScale;
     const over = used >= quota;
@@ -155,8 +173,8 @@ export class Reconciler {
   }
 
   /** Sets a running instance whose server is not up to "restarting"; true when it did. */
-  private async markRestartingIfDown(id: string): Promise<boolean> {
-    const seen = await this.deps.engine.observe(id).catch(() => ({ exists: false, running: false }));
+  private async markRestartingIfDown(id: string, engineId = id): Promise<boolean> {
+    const seen = await this.deps.engine.observe(engineId).catch(() => ({ exists: false, running: false }));
     if (seen.running) return false;
     this.adopted.delete(id);
     await this.deps.db
@@ -258,14 +276,15 @@ export class Reconciler {
   /** Brings the instance's accounts and databases to their stored desired state. */
   private async applyAccountsAndDatabases(row: InstanceRow): Promise<void> {
     const { db, engine } = this.deps;
+    const eid = primaryEngineId(row);
     const accounts = await db.selectFrom('instance_accounts').selectAll().where('instance_id', '=', row.id).whereRef('revision', '>', 'applied_revision').execute();
     for (const a of accounts) {
       const now = this.deps.clock.now().toISOString();
       if (a.status === -1) {
-        await engine.dropRole(row.id, a.name, row.admin_name);
+        await engine.dropRole(eid, a.name, row.admin_name);
         await db.deleteFrom('instance_accounts').where('instance_id', '=', row.id).where('name', '=', a.name).where('revision', '=', a.revision).execute();
       } else {
-        await engine.ensureRole(row.id, { name: a.name, verifier: a.verifier ?? undefined, login: a.locked === 0, privileged: a.user_type === 'tencentDBSuper' });
+        await engine.ensureRole(eid, { name: a.name, verifier: a.verifier ?? undefined, login: a.locked === 0, privileged: a.user_type === 'tencentDBSuper' });
         await db
           .updateTable('instance_accounts')
           .set({ status: 2, applied_revision: a.revision, updated_at: now })
@@ -278,10 +297,10 @@ export class Reconciler {
     const databases = await db.selectFrom('instance_databases').selectAll().where('instance_id', '=', row.id).whereRef('revision', '>', 'applied_revision').execute();
     for (const d of databases) {
       if (d.status === 'deleting') {
-        await engine.dropDatabase(row.id, d.name);
+        await engine.dropDatabase(eid, d.name);
         await db.deleteFrom('instance_databases').where('instance_id', '=', row.id).where('name', '=', d.name).where('revision', '=', d.revision).execute();
       } else {
-        await engine.ensureDatabase(row.id, { name: d.name, owner: d.owner, encoding: d.encoding, collate: d.collate, ctype: d.ctype });
+        await engine.ensureDatabase(eid, { name: d.name, owner: d.owner, encoding: d.encoding, collate: d.collate, ctype: d.ctype });
         await db
           .updateTable('instance_databases')
           .set({ status: 'normal', applied_revision: d.revision, updated_at: this.deps.clock.now().toISOString() })
@@ -293,6 +312,11 @@ export class Reconciler {
     }
   }
 
+  /** The instance's server spec at its address, with the security groups' rules as its pg_hba.conf. */
+  private async specFor(row: InstanceRow, host: string, port: number): Promise<InstanceSpec> {
+    return { ...specOf(row, host, port), accessRules: await accessRulesFor(this.deps.db, row.id, port) };
+  }
+
   private async reconcile(row: InstanceRow): Promise<void> {
     const { db, engine, config, log } = this.deps;
     if (!(await this.claim(row.id))) return;
@@ -300,8 +324,9 @@ export class Reconciler {
     try {
       if (row.desired_state === 'destroyed') {
         // The data directory goes, then the address is free for another instance.
-        await engine.destroy(row.id);
+        for (const eid of engineIds(row)) await engine.destroy(eid);
         this.adopted.delete(row.id);
+        this.ha.forget(row.id);
         this.storageCheckedAt.delete(row.id);
         await this.settle(row, { status: 'recycled', host: null, port: null });
         await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });
@@ -309,8 +334,9 @@ export class Reconciler {
         return;
       }
       if (row.desired_state === 'stopped') {
-        await engine.stop(row.id);
+        for (const eid of engineIds(row)) await engine.stop(eid);
         this.adopted.delete(row.id);
+        this.ha.forget(row.id);
         await this.settle(row, { status: 'isolated', isolated_time: this.deps.clock.now().toISOString() });
         await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });
         log.info({ instance: row.id }, 'instance isolated');
@@ -327,8 +353,9 @@ export class Reconciler {
         await db.updateTable('instances').set({ host, port }).where('id', '=', row.id).execute();
       }
       // The bound security groups' ingress policies for this port become the server's pg_hba.conf.
-      const spec = { ...specOf(row, host, port), accessRules: await accessRulesFor(db, row.id, port) };
-      if (row.restart_pending === 1) await engine.restart(spec);
+      const spec = await this.specFor(row, host, port);
+      if (haOf(row)) await this.ha.converge(row, spec, row.restart_pending === 1);
+      else if (row.restart_pending === 1) await engine.restart(spec);
       else await engine.ensureRunning(spec);
       this.adopted.add(row.id);
       await this.applyAccountsAndDatabases(row);

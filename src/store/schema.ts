@@ -70,6 +70,8 @@ export interface InstancesTable {
   // 005_vpc: the instance's address in its subnet's address book, and IPv6 support.
   vpc_ip: ColumnType<string | null, string | null | undefined, string | null>;
   ipv6: Generated<number>;
+  // 006_ha: high availability (src/reconciler/ha.ts HaState as JSON); null for a single-node instance.
+  ha: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrdersTable {

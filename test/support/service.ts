@@ -69,6 +69,9 @@ export async function startService(opts: StartOptions = {}): Promise<TestService
         PGCLOUD_SECRET_ID: keys.secretId,
         PGCLOUD_SECRET_KEY: keys.secretKey,
         PGCLOUD_LOG_LEVEL: process.env.PGCLOUD_LOG_LEVEL ?? 'warn',
+        // Single-node instances unless a test asks for standbys: keeps the suite fast and its
+        // "one postmaster per instance" assertions true (test/ha.test.ts turns it on).
+        PGCLOUD_DEFAULT_STANDBY: '0',
         ...opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -83,8 +83,8 @@ function checkSetting(name: string, value: string): void {
   if (/[\0\n\r]/.test(value)) throw new Error(`invalid value for setting ${name}`);
 }
 
-/** pgcloud.conf: the reloadable settings. */
-export function renderConf(spec: InstanceSpec): string {
+/** pgcloud.conf: the reloadable settings (and extra: the engine's own, e.g. a standby's primary_conninfo). */
+export function renderConf(spec: InstanceSpec, extra: Record<string, string> = {}): string {
   const s = sizing(spec.memoryMb, spec.cpu);
   const lines: Array<[string, string]> = [
     ['password_encryption', q('scram-sha-256')],
@@ -105,6 +105,10 @@ export function renderConf(spec: InstanceSpec): string {
     lines.push([k, q(v)]);
   }
   if (spec.readOnly) lines.push(['default_transaction_read_only', 'on']);
+  for (const [k, v] of Object.entries(extra)) {
+    checkSetting(k, v);
+    lines.push([k, q(v)]);
+  }
   return (
     '# Managed by pgcloud and rewritten whenever the instance is ensured: do not edit.\n' +
     '# Restart-only settings (address, port, sockets, memory, connections) are on the postmaster command line.\n' +

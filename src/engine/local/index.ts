@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, RoleSpec } from '../types.ts';
+import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAs } from './runas.ts';
 import { Layout } from './layout.ts';
@@ -15,6 +15,7 @@ import { ensureDir, writeIfChanged } from './files.ts';
 import { cleanTrash, ensureSocketDir, provisionData, removeInstance } from './datadir.ts';
 import { findPostmaster, killAll, orphanedHelpers, removeStalePidFile, scanProcesses, startPostmaster, stopPostmaster, waitReady } from './process.ts';
 import { dropDatabase, dropRole, ensureAdminRole, ensureDatabase, ensureRole, superuserClient, terminateClients } from './roles.ts';
+import { baseBackup, conninfo, ensureSlots, isStandbyData, probe, promote, recoveryConf, replicas } from './replication.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -33,6 +34,8 @@ interface Known {
   roleKey?: string;
   /** Whether the server was last made read-only (ending client sessions is done once, on the change). */
   readOnly?: boolean;
+  /** Replication slots last made to exist on this primary. */
+  slotsKey?: string;
 }
 
 class LocalEngine implements Engine {
@@ -116,10 +119,47 @@ class LocalEngine implements Engine {
     } else if (version !== spec.major) {
       throw new Error(`its data directory is PostgreSQL ${version}, not ${spec.major}`);
     }
+    const repl = spec.replication;
+    const standby = repl?.role === 'standby';
+    let upstream: { sock: string; port: number } | undefined;
+    if (repl?.role === 'standby') {
+      upstream = this.socketOrUndefined(repl.upstream) ?? { sock: this.layout.instance(repl.upstream).sock, port: spec.port };
+      // A data directory that is not a standby's (a former primary, which may hold writes its
+      // successor never saw) is thrown away and made again from the current primary.
+      if (version !== undefined && !isStandbyData(p.data)) {
+        this.log.warn({ id: spec.id, upstream: repl.upstream }, 'rebuilding a former primary as a standby');
+        await this.fenceNow(spec.id);
+        await removeInstance(p);
+        version = undefined;
+      }
+      if (version === undefined) {
+        const live = this.socketOrUndefined(repl.upstream);
+        if (!live) throw new Error(`cannot make a standby: its primary ${repl.upstream} is not running`);
+        ensureDir(p.dir, 0o700, this.runAs.chown);
+        const t = performance.now();
+        await baseBackup({
+          major: Number(spec.major), upstreamData: this.layout.instance(repl.upstream).data, upstreamSock: live.sock, upstreamPort: live.port,
+          slot: repl.slot, dest: p.data, recoveryConf: recoveryConf(conninfo(live.sock, live.port, repl.name), repl.slot), runAs: this.runAs, log: this.log,
+        });
+        lap('baseBackupMs', t);
+        copied = true;
+        known.roleKey = undefined;
+      }
+    }
 
     // 2. Configuration, rewritten every time (only touched when it differs).
     ensureSocketDir(p, this.runAs);
-    let changed = writeIfChanged(path.join(p.data, CONF_FILE), renderConf(spec), this.runAs.chown);
+    const extra: Record<string, string> = {};
+    if (repl?.role === 'primary') extra.synchronous_standby_names = repl.synchronous.map((n) => `"${n.replaceAll('"', '')}"`).join(', ');
+    if (repl?.role === 'standby' && upstream) {
+      if (Number(spec.major) >= 12) {
+        extra.primary_conninfo = conninfo(upstream.sock, upstream.port, repl.name);
+        extra.primary_slot_name = repl.slot;
+      } else if (fs.existsSync(path.join(p.data, 'recovery.conf'))) {
+        writeIfChanged(path.join(p.data, 'recovery.conf'), recoveryConf(conninfo(upstream.sock, upstream.port, repl.name), repl.slot), this.runAs.chown);
+      }
+    }
+    let changed = writeIfChanged(path.join(p.data, CONF_FILE), renderConf(spec, extra), this.runAs.chown);
     changed = writeIfChanged(path.join(p.data, 'pg_hba.conf'), renderHba(spec.accessRules), this.runAs.chown) || changed;
     const args = postmasterArgs(spec, p.data, p.sock);
 
@@ -127,6 +167,19 @@ class LocalEngine implements Engine {
     let pid: number | undefined;
     let reloadedAt: Date | undefined;
     let pm = findPostmaster(p.data);
+    if (repl?.role === 'primary' && isStandbyData(p.data)) {
+      const t = performance.now();
+      if (pm && (pm.status === 'standby' || (await waitReady(p.data, pm.pid, this.startTimeoutMs)))) {
+        await promote(p.data, pm.pid, this.runAs, this.startTimeoutMs);
+        pm = findPostmaster(p.data);
+      } else {
+        // Not running: it starts as a primary after replaying the WAL it has (no signal file, no recovery.conf).
+        fs.rmSync(path.join(p.data, 'standby.signal'), { force: true });
+        if (fs.existsSync(path.join(p.data, 'recovery.conf'))) fs.renameSync(path.join(p.data, 'recovery.conf'), path.join(p.data, 'recovery.done'));
+      }
+      lap('promoteMs', t);
+      this.log.warn({ id: spec.id }, 'standby promoted to primary');
+    }
     if (pm && !sameArgs(pm.args, args)) {
       this.log.info({ id: spec.id, pid: pm.pid }, 'restarting server to apply new settings');
       await stopPostmaster(pm.pid);
@@ -142,7 +195,7 @@ class LocalEngine implements Engine {
           /* it just exited: waitReady sees it */
         }
       }
-      if (pm.status === 'ready' || (await waitReady(p.data, pm.pid, this.startTimeoutMs))) pid = pm.pid;
+      if (pm.status === 'ready' || pm.status === 'standby' || (await waitReady(p.data, pm.pid, this.startTimeoutMs))) pid = pm.pid;
       if (known.pid !== pid && pid) this.log.info({ id: spec.id, pid }, 'adopted running server');
     }
     if (pid === undefined) {
@@ -163,9 +216,9 @@ class LocalEngine implements Engine {
     }
     known.pid = pid;
 
-    // 4. The admin role.
+    // 4. The admin role (a standby has its primary's roles).
     const roleKey = `${spec.adminName}\0${spec.adminVerifier}`;
-    if (known.roleKey !== roleKey) {
+    if (known.roleKey !== roleKey && !standby) {
       const t = performance.now();
       const result = await ensureAdminRole({ sockDir: p.sock, port: spec.port, name: spec.adminName, verifier: spec.adminVerifier, fresh: copied });
       lap('roleMs', t);
@@ -173,12 +226,16 @@ class LocalEngine implements Engine {
       if (result !== 'unchanged') this.log.info({ id: spec.id, role: spec.adminName, result }, 'admin role ensured');
     }
     // 5. Read-only at the storage quota: once new sessions see the setting, the open ones are ended.
-    if (spec.readOnly && known.readOnly !== true) {
+    if (spec.readOnly && known.readOnly !== true && !standby) {
       if (reloadedAt) await waitReloaded(p.sock, spec.port, reloadedAt);
       const ended = await terminateClients(p.sock, spec.port);
       this.log.warn({ id: spec.id, sessionsEnded: ended }, 'instance is read-only');
     }
     known.readOnly = Boolean(spec.readOnly);
+    if (repl?.role === 'primary' && known.slotsKey !== repl.slots.join(',')) {
+      await ensureSlots(p.sock, spec.port, repl.slots);
+      known.slotsKey = repl.slots.join(',');
+    }
     if (Object.keys(timings).length) this.log.info({ id: spec.id, pid, ...timings, totalMs: Math.round(performance.now() - t0) }, 'instance ensured');
   }
 
@@ -200,7 +257,7 @@ class LocalEngine implements Engine {
     const p = this.layout.instance(id);
     if (!fs.existsSync(p.data)) return { exists: false, running: false };
     const pm = findPostmaster(p.data);
-    return pm ? { exists: true, running: pm.status === 'ready', pid: pm.pid } : { exists: true, running: false };
+    return pm ? { exists: true, running: pm.status === 'ready' || pm.status === 'standby', pid: pm.pid } : { exists: true, running: false };
   }
 
   private async stopNow(id: string): Promise<void> {
@@ -238,6 +295,43 @@ class LocalEngine implements Engine {
     const port = Number(arg?.slice(5));
     if (!Number.isInteger(port) || port <= 0) throw new Error(`instance ${id}: cannot tell the server's port`);
     return { sock: p.sock, port };
+  }
+
+  private socketOrUndefined(id: string): { sock: string; port: number } | undefined {
+    try {
+      return this.socket(id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async replicas(id: string): Promise<ReplicaState[]> {
+    const s = this.socketOrUndefined(id);
+    if (!s) return [];
+    return replicas(s.sock, s.port).catch(() => []);
+  }
+
+  async probe(id: string, timeoutMs: number): Promise<boolean> {
+    const s = this.socketOrUndefined(id);
+    return s ? probe(s.sock, s.port, timeoutMs) : false;
+  }
+
+  /** Kills the postmaster and its backends outright (no checkpoint, no new connections). */
+  private async fenceNow(id: string): Promise<void> {
+    const p = this.layout.instance(id);
+    const pm = findPostmaster(p.data);
+    if (pm) {
+      this.log.warn({ id, pid: pm.pid }, 'fencing server (SIGKILL)');
+      await killAll([pm.pid]);
+    }
+    if (fs.existsSync(p.data)) await this.clearStrays(id, p.data);
+    const known = this.known.get(id);
+    if (known) known.pid = undefined;
+  }
+
+  fence(id: string): Promise<void> {
+    // Not serialized: it must not wait behind a converge stuck on the very server it fences.
+    return this.fenceNow(id);
   }
 
   ensureRole(id: string, role: RoleSpec): Promise<void> {

@@ -242,7 +242,8 @@ export async function startPostmaster(o: StartOptions): Promise<number> {
     const pid = child.pid;
     if (pid !== undefined && !exited) {
       const pf = readPidFile(o.dataDir);
-      if (pf?.pid === pid && pf.status === 'ready') return pid;
+      // A hot standby reports "standby" once it accepts (read-only) connections.
+      if (pf?.pid === pid && (pf.status === 'ready' || pf.status === 'standby')) return pid;
     }
     if (exited) {
       const log = logSince(o.logFile, offset);
@@ -298,7 +299,7 @@ export async function waitReady(dataDir: string, pid: number, timeoutMs = 60_000
   for (;;) {
     const pm = findPostmaster(dataDir);
     if (!pm || pm.pid !== pid) return false;
-    if (pm.status === 'ready') return true;
+    if (pm.status === 'ready' || pm.status === 'standby') return true;
     if (pm.status === 'stopping') {
       await waitExit(pid, timeoutMs);
       return false;

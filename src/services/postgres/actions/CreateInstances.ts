@@ -18,6 +18,7 @@ import { ensureDefaultNetwork, findSubnet, findVpc } from '../../../store/networ
 import { projectExists } from '../../../store/projects.ts';
 import { hasIpv6Loopback } from '../../../core/host.ts';
 import { attachNetwork, checkSecurityGroupIds } from '../network.ts';
+import { HA_DEFAULTS, nodeSetOf, type HaState, type SyncMode } from '../../../reconciler/ha.ts';
 import { checkAccountName, checkFlag, checkInstanceName, checkPassword, checkPeriod, parseChargeType } from '../rules.ts';
 
 interface DBNode {
@@ -173,8 +174,24 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
     if (primaries.length > 1) throw new ApiError('InvalidParameterValue.InvalidParameterValueError', 'DBNodeSet may name only one Primary node.');
     if (primaries[0] && primaries[0].Zone !== req.Zone)
       throw new ApiError('InvalidParameterValue.IllegalZone', `The Primary node's zone ${primaries[0].Zone} must be the instance's Zone ${req.Zone}.`);
-    if (nodes.some((n) => n.Role === 'Standby')) throw unsupported('A Standby node in DBNodeSet (multi-AZ high availability)');
-    if (req.SyncMode) throw unsupported('SyncMode');
+    // High availability: one Standby, in a zone of the primary zone's StandbyZoneSet. Without DBNodeSet
+    // the real service puts a standby in the primary's own zone; the operator may make single-node the
+    // default instead (PGCLOUD_DEFAULT_STANDBY=0).
+    const standbys = nodes.filter((n) => n.Role === 'Standby');
+    if (standbys.length > 1) throw new ApiError('InvalidParameterValue.InvalidParameterValueError', 'DBNodeSet may name only one Standby node.');
+    for (const n of standbys) {
+      if (!zone.StandbyZoneSet.includes(n.Zone))
+        throw new ApiError(
+          'InvalidParameterValue.IllegalZone',
+          `The Standby node's zone ${n.Zone} cannot back up primary zone ${req.Zone}; valid standby zones: ${zone.StandbyZoneSet.join(', ') || '(none)'} (DescribeZones StandbyZoneSet).`,
+        );
+    }
+    const standbyZone = req.DBNodeSet ? standbys[0]?.Zone : ctx.config.defaultStandby ? req.Zone : undefined;
+    if (req.SyncMode !== undefined && req.SyncMode !== 'Semi-sync' && req.SyncMode !== 'Async')
+      throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `SyncMode "${req.SyncMode}" is invalid; valid values: Semi-sync, Async.`);
+    const ha: HaState | undefined = standbyZone
+      ? { syncMode: (req.SyncMode as SyncMode | undefined) ?? 'Semi-sync', ...HA_DEFAULTS, primary: 0, nodes: [{ host: null, zone: req.Zone }, { host: null, zone: standbyZone }] }
+      : undefined;
     const securityGroupIds = await checkSecurityGroupIds(ctx.db, ctx.account.uin, ctx.region, req.SecurityGroupIds ?? []);
     if (checkFlag(req.NeedSupportTDE, 'NeedSupportTDE') === 1 || req.KMSKeyId || req.KMSRegion || req.KMSClusterId) throw unsupported('Transparent data encryption (NeedSupportTDE, KMS*)');
     // IPv6: the instance also listens on the host's IPv6 loopback address. Refused with
@@ -241,7 +258,8 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
           db_engine: engine, db_version: version.DBVersion, db_major_version: version.DBMajorVersion, db_kernel_version: version.DBKernelVersion,
           charset: req.Charset, admin_name: req.AdminName, admin_verifier: verifier, charge_type: chargeType, period: req.Period,
           auto_renew: autoRenew, project_id: projectId, vpc_id: network.vpcId, subnet_id: network.subnetId, tags: JSON.stringify(tags),
-          node_set: JSON.stringify([{ Role: 'Primary', Zone: req.Zone, DedicatedClusterId: '' }]),
+          node_set: ha ? nodeSetOf(ha) : JSON.stringify([{ Role: 'Primary', Zone: req.Zone, DedicatedClusterId: '' }]),
+          ha: ha ? JSON.stringify(ha) : null,
           deletion_protection: req.DeletionProtection ? 1 : 0, ipv6: ipv6 ? 1 : 0, deal_name: dealName, host: null, port: null, desired_state: 'running',
           attempts: 0, last_error: null, next_attempt_at: null, lease_owner: null, lease_until: null,
           created_at: nowIso, updated_at: nowIso, expire_time: expire, isolated_time: null,
