@@ -70,6 +70,11 @@ export interface InstancesTable {
   // 005_vpc: the instance's address in its subnet's address book, and IPv6 support.
   vpc_ip: ColumnType<string | null, string | null | undefined, string | null>;
   ipv6: Generated<number>;
+  // 006_kms: transparent data encryption; dek_blob is the data key's CiphertextBlob under kms_key_id.
+  tde: Generated<number>;
+  kms_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  kms_region: ColumnType<string | null, string | null | undefined, string | null>;
+  dek_blob: ColumnType<string | null, string | null | undefined, string | null>;
   // 006_ha: high availability (src/reconciler/ha.ts HaState as JSON); null for a single-node instance.
   ha: ColumnType<string | null, string | null | undefined, string | null>;
 }
@@ -271,6 +276,22 @@ export interface ServiceClockTable {
   updated_at: string;
 }
 
+// 006_kms: customer master keys; material sealed with the master key (SecretBox).
+export interface KmsKeysTable {
+  key_id: string; // UUID
+  uin: string;
+  region: string;
+  alias: string;
+  description: string;
+  key_usage: string; // ENCRYPT_DECRYPT
+  key_state: string; // Enabled | Disabled | PendingDelete
+  owner: string; // "user", or "postgres" for the service-managed TDE key
+  material_enc: string;
+  deletion_date: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -293,4 +314,5 @@ export interface Database {
   activities: ActivitiesTable;
   instance_billing: InstanceBillingTable;
   service_clock: ServiceClockTable;
+  kms_keys: KmsKeysTable;
 }
