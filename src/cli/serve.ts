@@ -8,6 +8,7 @@ import { SecretBox } from '../core/secrets.ts';
 import { OffsetClock, systemClock } from '../core/time.ts';
 import { loadCatalog } from '../core/catalog/index.ts';
 import { createLocalEngine } from '../engine/local/index.ts';
+import { encryptionMissing } from '../engine/local/encryption.ts';
 import { Reconciler } from '../reconciler/index.ts';
 import { BillingLoop } from '../reconciler/billing.ts';
 import { loadRegistry } from '../server/registry.ts';
@@ -33,7 +34,10 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   await ensureDefaultCredentials(db, box, config, log);
 
   const engine = await createLocalEngine({ dataDir: path.join(config.dataDir, 'engine'), log: log.child({ mod: 'engine' }) });
-  const catalog = loadCatalog(engine.installedVersions());
+  // TDE needs gocryptfs, fusermount and /dev/fuse: probed once here, the catalogue says what is offered.
+  const tdeMissing = encryptionMissing();
+  if (tdeMissing.length) log.info({ missing: tdeMissing }, 'transparent data encryption (NeedSupportTDE) is not offered: apt-get install gocryptfs fuse3');
+  const catalog = loadCatalog(engine.installedVersions(), { tdeMissing });
   // The service clock: system time + the offset `pgcloud clock` stores (billing, expiry, instance times).
   const clock = new OffsetClock();
   const reconciler = new Reconciler({ db, engine, config, clock, log: log.child({ mod: 'reconciler' }) });

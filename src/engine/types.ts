@@ -34,6 +34,11 @@ export interface InstanceSpec {
    * Undefined: any address may try to log in (with a password).
    */
   accessRules?: AccessRule[];
+  /**
+   * Data files encrypted at rest under this passphrase (given to the encryption layer on a pipe, never
+   * written to disk). Chosen when the data directory is first made: an existing cluster is never switched.
+   */
+  encryption?: { passphrase: string };
 }
 
 /**

@@ -16,6 +16,7 @@ import { IPV6_LOOPBACK } from '../core/host.ts';
 import { accessRulesFor } from '../store/vpc.ts';
 import { HaController, engineIds, haOf, primaryEngineId } from './ha.ts';
 import { provisioningDuration, reconcilerBacklog } from '../core/metrics.ts';
+import { boxFor, findKey, unwrapDataKey } from '../store/kms.ts';
 
 export interface ReconcilerDeps {
   db: Store;
@@ -314,7 +315,16 @@ export class Reconciler {
 
   /** The instance's server spec at its address, with the security groups' rules as its pg_hba.conf. */
   private async specFor(row: InstanceRow, host: string, port: number): Promise<InstanceSpec> {
-    return { ...specOf(row, host, port), accessRules: await accessRulesFor(this.deps.db, row.id, port) };
+    return { ...specOf(row, host, port), accessRules: await accessRulesFor(this.deps.db, row.id, port), ...(await this.encryptionOf(row)) };
+  }
+
+  /** TDE: the instance's data key, unwrapped by its KMS key, is the engine's passphrase (in memory only). */
+  private async encryptionOf(row: InstanceRow): Promise<Pick<InstanceSpec, 'encryption'>> {
+    if (row.tde !== 1) return {};
+    if (!row.kms_key_id || !row.kms_region || !row.dek_blob) throw new Error(`instance ${row.id} has TDE but no wrapped data key`);
+    const key = await findKey(this.deps.db, row.uin, row.kms_region, row.kms_key_id);
+    if (!key) throw new Error(`instance ${row.id}: its KMS key ${row.kms_key_id} (${row.kms_region}) is gone`);
+    return { encryption: { passphrase: unwrapDataKey(boxFor(this.deps.config.dataDir), key, row.dek_blob, row.id) } };
   }
 
   private async reconcile(row: InstanceRow): Promise<void> {

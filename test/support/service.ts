@@ -118,6 +118,9 @@ export async function startService(opts: StartOptions = {}): Promise<TestService
     async cleanup() {
       await svc.stop();
       killPostgresUnder(dataDir);
+      // Encrypted (TDE) data directories a killed service left mounted: detached at once (lazy), so
+      // nothing under the directory stays a FUSE mount once it is removed.
+      unmountFuseUnder(dataDir);
       // A template the service was still making in the background (initdb, cp) dies with it too.
       killProcessesMentioning(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
@@ -153,6 +156,29 @@ export function killPostgresUnder(dir: string): void {
   }
 }
 
+/** FUSE mount points at or below dir (gocryptfs mounts of encrypted instances). */
+export function fuseMountsUnder(dir: string): string[] {
+  const root = path.resolve(dir);
+  return fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => / - fuse/.test(l))
+    .map((l) => (l.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((m) => m === root || m.startsWith(root + path.sep));
+}
+
+export function unmountFuseUnder(dir: string): void {
+  for (const m of fuseMountsUnder(dir).reverse()) {
+    for (const bin of ['fusermount3', 'fusermount', 'umount']) {
+      try {
+        execFileSync(bin, bin === 'umount' ? ['-l', m] : ['-u', '-z', m], { stdio: 'ignore' });
+        break;
+      } catch {
+        /* try the next tool */
+      }
+    }
+  }
+}
 
 /** SIGKILLs every process whose command line mentions dir (initdb, cp and the like). */
 export function killProcessesMentioning(dir: string): void {

@@ -37,7 +37,9 @@ const compareNumeric = (a: string, b: string): number => {
  * binary ("15.18" → DBVersion "15.18", DBKernelVersion "v15.18_r1.0"), ordered oldest major first.
  * Installed majors that versions.json does not list are not offered.
  */
-export function loadCatalog(installed: ReadonlyArray<InstalledVersion>): Catalog {
+export function loadCatalog(installed: ReadonlyArray<InstalledVersion>, opts: { tdeMissing?: string[] } = {}): Catalog {
+  // Without a probe of the host (tests, tools) TDE is not offered.
+  const tdeMissing = opts.tdeMissing ?? ['a probe of the host for its encryption layer'];
   const regions = structuredClone(regionsData) as RegionEntry[];
   const zones = structuredClone(zonesData) as ZoneEntry[];
   const specs = structuredClone(specsData) as SpecEntry[];
@@ -54,7 +56,8 @@ export function loadCatalog(installed: ReadonlyArray<InstalledVersion>): Catalog
     .filter((v) => newest.has(v.DBMajorVersion))
     .map((v) => {
       const DBVersion = newest.get(v.DBMajorVersion)!;
-      return { ...v, DBVersion, DBKernelVersion: `v${DBVersion}_r1.0` };
+      const features = tdeMissing.length ? v.SupportedFeatureNames.filter((f) => f !== 'TDE') : [...new Set([...v.SupportedFeatureNames, 'TDE'])];
+      return { ...v, DBVersion, DBKernelVersion: `v${DBVersion}_r1.0`, SupportedFeatureNames: features };
     })
     .sort((a, b) => compareNumeric(a.DBMajorVersion, b.DBMajorVersion));
 
@@ -70,5 +73,6 @@ export function loadCatalog(installed: ReadonlyArray<InstalledVersion>): Catalog
     zone: (name) => zoneByName.get(name),
     spec: (code) => specByCode.get(code),
     zonesOf: (region) => zones.filter((z) => z.Region === region),
+    tdeMissing,
   };
 }

@@ -55,6 +55,11 @@ export interface Catalog {
   zone(name: string): ZoneEntry | undefined;
   spec(code: string): SpecEntry | undefined;
   zonesOf(region: string): ZoneEntry[];
+  /**
+   * Transparent data encryption on this host: what its encryption layer lacks (empty: TDE is offered,
+   * DescribeDBVersions lists the "TDE" feature and DescribeProductConfig IsSupportTDE is 1).
+   */
+  tdeMissing: string[];
 }
 
 export const STORAGE_TYPES = ['PHYSICAL_LOCAL_SSD', 'CLOUD_PREMIUM', 'CLOUD_SSD', 'CLOUD_HSSD'] as const;

@@ -18,12 +18,18 @@ const run = (cmd: string, args: string[]) =>
 /** Copies the template into p.data (the caller checked it is not there yet). */
 export async function provisionData(p: InstancePaths, template: string, runAs: RunAs, log: Logger): Promise<void> {
   ensureDir(p.dir, 0o700, runAs.chown);
+  // An encrypted instance's data path is a link into its cleartext mount: the copy is made there, beside
+  // the link's target, so no cleartext byte ever lands outside the mount.
+  const link = fs.lstatSync(p.data, { throwIfNoEntry: false });
+  const target = link?.isSymbolicLink() ? path.resolve(p.dir, fs.readlinkSync(p.data)) : p.data;
+  const parent = path.dirname(target);
+  const base = path.basename(target);
   // Copies interrupted by a crash. A unique name per attempt keeps a still-running orphan cp out of ours.
-  for (const name of fs.readdirSync(p.dir)) {
-    if (!name.startsWith('data.tmp')) continue;
-    await fs.promises.rm(path.join(p.dir, name), { recursive: true, force: true }).catch((e) => log.warn({ err: e }, 'could not remove an interrupted copy'));
+  for (const name of fs.readdirSync(parent)) {
+    if (!name.startsWith(`${base}.tmp`)) continue;
+    await fs.promises.rm(path.join(parent, name), { recursive: true, force: true }).catch((e) => log.warn({ err: e }, 'could not remove an interrupted copy'));
   }
-  const tmp = `${p.data}.tmp-${randomBytes(4).toString('hex')}`;
+  const tmp = `${target}.tmp-${randomBytes(4).toString('hex')}`;
   try {
     try {
       // -a keeps the owner (the PostgreSQL user) and modes; reflink makes it a cheap clone where the filesystem can.
@@ -33,7 +39,7 @@ export async function provisionData(p: InstancePaths, template: string, runAs: R
       await fs.promises.rm(tmp, { recursive: true, force: true });
       await run('cp', ['-a', template, tmp]); // a cp without --reflink
     }
-    fs.renameSync(tmp, p.data);
+    fs.renameSync(tmp, target);
   } catch (e) {
     await fs.promises.rm(tmp, { recursive: true, force: true }).catch(() => {});
     throw e;

@@ -15,6 +15,7 @@ import { ensureDir, writeIfChanged } from './files.ts';
 import { cleanTrash, ensureSocketDir, provisionData, removeInstance } from './datadir.ts';
 import { findPostmaster, killAll, orphanedHelpers, removeStalePidFile, scanProcesses, startPostmaster, stopPostmaster, waitReady } from './process.ts';
 import { dropDatabase, dropRole, ensureAdminRole, ensureDatabase, ensureRole, superuserClient, terminateClients } from './roles.ts';
+import { ensureEncryptedData, isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
 import { baseBackup, conninfo, ensureSlots, isStandbyData, probe, promote, recoveryConf, replicas } from './replication.ts';
 
 export interface LocalEngineOptions {
@@ -36,6 +37,8 @@ interface Known {
   readOnly?: boolean;
   /** Replication slots last made to exist on this primary. */
   slotsKey?: string;
+  /** Its encrypted data directory was mounted by (or adopted by) this engine object. */
+  mounted?: boolean;
 }
 
 class LocalEngine implements Engine {
@@ -97,6 +100,18 @@ class LocalEngine implements Engine {
     const p = this.layout.instance(spec.id);
     const known = this.known.get(spec.id) ?? {};
     this.known.set(spec.id, known);
+
+    // 0. Encrypted at rest: the cipher directory mounted (or the existing mount adopted) first, so that
+    //    <id>/data leads into the cleartext view. A plain data directory is never encrypted in place.
+    if (spec.encryption) {
+      if (spec.replication) throw new Error('encrypted data directories are not supported with streaming replication');
+      const t = performance.now();
+      await ensureEncryptedData(p, spec.encryption.passphrase, this.runAs);
+      known.mounted = true;
+      if (performance.now() - t > 5) lap('mountMs', t);
+    } else if (isEncrypted(p)) {
+      throw new Error('its data directory is encrypted and the spec gives no passphrase');
+    }
 
     // 1. The data directory, a copy of the template.
     let version: string | undefined;
@@ -363,7 +378,17 @@ class LocalEngine implements Engine {
   }
 
   stop(id: string): Promise<void> {
-    return this.serialize(id, () => this.stopNow(id));
+    return this.serialize(id, async () => {
+      await this.stopNow(id);
+      // An encrypted data directory is unmounted once its server is down: at rest it is ciphertext only.
+      const p = this.layout.instance(id);
+      if (isEncrypted(p)) {
+        if (fs.existsSync(p.data)) await this.clearStrays(id, p.data);
+        unmountEncryptedData(p);
+      }
+      const known = this.known.get(id);
+      if (known) known.mounted = false;
+    });
   }
 
   destroy(id: string): Promise<void> {
@@ -371,13 +396,17 @@ class LocalEngine implements Engine {
       const p = this.layout.instance(id);
       await this.stopNow(id);
       if (fs.existsSync(p.data)) await this.clearStrays(id, p.data);
+      // Nothing is removed through a mount (that would delete the cleartext view, then fail on the mount point).
+      for (const m of mountsUnder(p.dir).reverse()) unmount(m);
+      const left = mountsUnder(p.dir);
+      if (left.length) throw new Error(`instance ${id}: ${left.join(', ')} is still mounted; not removing its files`);
       await removeInstance(p);
       this.known.delete(id);
     });
   }
 
   async stopAll(): Promise<void> {
-    const ids = [...this.known].filter(([, k]) => k.pid !== undefined).map(([id]) => id);
+    const ids = [...this.known].filter(([, k]) => k.pid !== undefined || k.mounted).map(([id]) => id);
     const results = await Promise.allSettled(ids.map((id) => this.stop(id)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length) throw new Error(`could not stop ${failed.length} server(s): ${failed.map((f) => String(f.reason)).join('; ')}`);

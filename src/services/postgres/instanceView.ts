@@ -56,7 +56,7 @@ export function dbInstanceView(row: InstanceRow, account: Account): Record<strin
     StatusInReadonlyGroup: '',
     OfflineTime: ZERO_TIME,
     DBNodeSet: nodes.map((n) => ({ Role: n.Role, Zone: n.Zone, DedicatedClusterId: n.DedicatedClusterId ?? '' })),
-    IsSupportTDE: 0,
+    IsSupportTDE: row.tde === 1 ? 1 : 0,
     DBEngine: row.db_engine,
     DBEngineConfig: '',
     // Addresses: DBInstanceNetInfo's private Ip is the address a client on this host really connects

@@ -18,6 +18,7 @@ import { ensureDefaultNetwork, findSubnet, findVpc } from '../../../store/networ
 import { projectExists } from '../../../store/projects.ts';
 import { hasIpv6Loopback } from '../../../core/host.ts';
 import { attachNetwork, checkSecurityGroupIds } from '../network.ts';
+import { ensureServiceKey, findKey, newWrappedDataKey, boxFor, type KmsKeyRow } from '../../../store/kms.ts';
 import { HA_DEFAULTS, nodeSetOf, type HaState, type SyncMode } from '../../../reconciler/ha.ts';
 import { checkAccountName, checkFlag, checkInstanceName, checkPassword, checkPeriod, parseChargeType } from '../rules.ts';
 
@@ -186,14 +187,34 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
           `The Standby node's zone ${n.Zone} cannot back up primary zone ${req.Zone}; valid standby zones: ${zone.StandbyZoneSet.join(', ') || '(none)'} (DescribeZones StandbyZoneSet).`,
         );
     }
-    const standbyZone = req.DBNodeSet ? standbys[0]?.Zone : ctx.config.defaultStandby ? req.Zone : undefined;
+    // Transparent data encryption: the data files at rest are encrypted (gocryptfs) under a data key per
+    // instance, wrapped by a KMS key (KMSKeyId, an enabled key of the account in KMSRegion or this
+    // region; the service-managed key when empty). Checked here, the key itself found in the transaction.
+    const tde = checkFlag(req.NeedSupportTDE, 'NeedSupportTDE') === 1;
+    const kmsRegion = req.KMSRegion || ctx.region;
+    if (!tde && (req.KMSKeyId || req.KMSRegion || req.KMSClusterId))
+      throw new ApiError('InvalidParameterValue.InvalidParameterValueError', 'KMSKeyId, KMSRegion and KMSClusterId apply only with NeedSupportTDE 1.');
+    if (tde) {
+      if (catalog.tdeMissing.length)
+        throw new ApiError(
+          'UnsupportedOperation',
+          `Transparent data encryption is not available on this pgcloud host: it lacks ${catalog.tdeMissing.join(', ')} (install them, e.g. apt-get install gocryptfs fuse3, and restart pgcloud); DescribeProductConfig reports IsSupportTDE 0. Leave NeedSupportTDE out.`,
+        );
+      if (req.KMSClusterId) throw unsupported('KMSClusterId (a dedicated KMS cluster)');
+      const kmsRegions = catalog.regions.filter((r) => r.RegionState === 'AVAILABLE').map((r) => r.Region);
+      if (!kmsRegions.includes(kmsRegion))
+        throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `KMSRegion "${kmsRegion}" is not a KMS region; valid values: ${kmsRegions.join(', ')} (DescribeProductConfig SupportKMSRegions).`);
+      // Encrypted data directories are single-node: the standby's base backup and its own mount are not built yet.
+      if (standbys.length)
+        throw unsupported('Transparent data encryption with a Standby node (NeedSupportTDE 1 with a Standby in DBNodeSet); TDE instances are single-node: give only the Primary in DBNodeSet');
+    }
+    const standbyZone = req.DBNodeSet ? standbys[0]?.Zone : ctx.config.defaultStandby && !tde ? req.Zone : undefined;
     if (req.SyncMode !== undefined && req.SyncMode !== 'Semi-sync' && req.SyncMode !== 'Async')
       throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `SyncMode "${req.SyncMode}" is invalid; valid values: Semi-sync, Async.`);
     const ha: HaState | undefined = standbyZone
       ? { syncMode: (req.SyncMode as SyncMode | undefined) ?? 'Semi-sync', ...HA_DEFAULTS, primary: 0, nodes: [{ host: null, zone: req.Zone }, { host: null, zone: standbyZone }] }
       : undefined;
     const securityGroupIds = await checkSecurityGroupIds(ctx.db, ctx.account.uin, ctx.region, req.SecurityGroupIds ?? []);
-    if (checkFlag(req.NeedSupportTDE, 'NeedSupportTDE') === 1 || req.KMSKeyId || req.KMSRegion || req.KMSClusterId) throw unsupported('Transparent data encryption (NeedSupportTDE, KMS*)');
     // IPv6: the instance also listens on the host's IPv6 loopback address. Refused with
     // InvalidParameterValue.IllegalZone where DescribeZones says ZoneSupportIpv6 0 (the catalogue's zone
     // has no IPv6, or this host has no ::1): the request is well formed, but the zone chosen does not offer
@@ -240,6 +261,16 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
         if (subnet.zone !== req.Zone) throw new ApiError('InvalidParameter.VpcNotFoundError', `Subnet ${subnet.id} is in zone ${subnet.zone}, not ${req.Zone}.`);
         network = { vpcId: vpc.id, subnetId: subnet.id };
       }
+      let kmsKey: KmsKeyRow | undefined;
+      if (tde && req.KMSKeyId) {
+        kmsKey = await findKey(trx, ctx.account.uin, kmsRegion, req.KMSKeyId);
+        if (!kmsKey)
+          throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `KMSKeyId "${req.KMSKeyId}" is not a KMS key of this account in region ${kmsRegion} (kms ListKeys); leave it empty for a service-managed key.`);
+        if (kmsKey.key_state !== 'Enabled')
+          throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `KMS key ${kmsKey.key_id} is ${kmsKey.key_state}; TDE needs an enabled key (kms EnableKey).`);
+      } else if (tde) {
+        kmsKey = await ensureServiceKey(trx, boxFor(ctx.config.dataDir), ctx.account.uin, kmsRegion, nowIso);
+      }
       let flowId = await nextFlowId(trx);
       const orders = [];
       const instances = [];
@@ -260,6 +291,8 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
           auto_renew: autoRenew, project_id: projectId, vpc_id: network.vpcId, subnet_id: network.subnetId, tags: JSON.stringify(tags),
           node_set: ha ? nodeSetOf(ha) : JSON.stringify([{ Role: 'Primary', Zone: req.Zone, DedicatedClusterId: '' }]),
           ha: ha ? JSON.stringify(ha) : null,
+          // TDE: only the data key's CiphertextBlob under the KMS key is kept (its context: the instance id).
+          ...(kmsKey ? { tde: 1, kms_key_id: kmsKey.key_id, kms_region: kmsRegion, dek_blob: newWrappedDataKey(boxFor(ctx.config.dataDir), kmsKey, id) } : {}),
           deletion_protection: req.DeletionProtection ? 1 : 0, ipv6: ipv6 ? 1 : 0, deal_name: dealName, host: null, port: null, desired_state: 'running',
           attempts: 0, last_error: null, next_attempt_at: null, lease_owner: null, lease_until: null,
           created_at: nowIso, updated_at: nowIso, expire_time: expire, isolated_time: null,

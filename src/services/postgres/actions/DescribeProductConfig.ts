@@ -58,6 +58,9 @@ export default defineAction<Req, { SpecInfoList: SpecInfo[] }>({
     const storageType = normaliseStorageType(req.StorageType);
     const specs = specsFor(ctx.catalog, storageType);
     const versions = creatableVersions(ctx.catalog);
+    // TDE where the host has its encryption layer (probed once at start); any region's KMS may wrap the key.
+    const tde = ctx.catalog.tdeMissing.length === 0;
+    const kmsRegions = tde ? ctx.catalog.regions.filter((r) => r.RegionState === 'AVAILABLE').map((r) => r.Region) : [];
     const items = (): SpecItemInfo[] =>
       specs.flatMap((s) =>
         versions.map((v) => ({
@@ -73,7 +76,7 @@ export default defineAction<Req, { SpecInfoList: SpecInfo[] }>({
           Type: s.Type,
           MajorVersion: v.DBMajorVersion,
           KernelVersion: v.DBKernelVersion,
-          IsSupportTDE: 0,
+          IsSupportTDE: tde ? 1 : 0,
         })),
       );
     return {
@@ -82,7 +85,7 @@ export default defineAction<Req, { SpecInfoList: SpecInfo[] }>({
         Zone: z.Zone,
         // A zone that does not sell (SELLOUT, ...) lists nothing.
         SpecItemInfoList: zoneSells(z) ? items() : [],
-        SupportKMSRegions: [],
+        SupportKMSRegions: [...kmsRegions],
       })),
     };
   },
