@@ -174,6 +174,9 @@ test('Semi-sync failover: SIGKILL of the primary under a write loop loses no ack
   assert.equal(repl.length, 1);
   await db.end();
   assert.equal(nodesOf(inst.DBInstanceId).length, 2);
+  // The failover was measured: one observation in the failover histogram.
+  const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+  assert.match(metrics, /^pgcloud_failover_duration_seconds_count 1$/m);
   await client.IsolateDBInstances({ DBInstanceIdSet: [inst.DBInstanceId] });
 });
 

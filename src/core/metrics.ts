@@ -31,7 +31,7 @@ export const provisioningDuration = new Histogram({
   registers: [registry],
 });
 
-/** Time a failover takes, from the primary lost to the standby promoted and serving (HA: later work). */
+/** Time a failover takes, from the primary found dead to the promoted standby serving at the instance's address. */
 export const failoverDuration = new Histogram({
   name: 'pgcloud_failover_duration_seconds',
   help: 'Time from a primary failure to the promoted standby serving',

@@ -26,6 +26,7 @@ import type { Engine, InstanceSpec } from '../engine/types.ts';
 import type { Config } from '../core/config.ts';
 import type { Clock } from '../core/time.ts';
 import { parseCidr } from './address.ts';
+import { failoverDuration } from '../core/metrics.ts';
 
 export type SyncMode = 'Semi-sync' | 'Async';
 
@@ -113,7 +114,8 @@ export type Verdict = 'ok' | 'failover' | 'primary-down' | 'standby-down';
 export class HaController {
   private readonly health = new Map<string, Health>();
   /** Instances whose failover was decided and is to be carried out by the next reconcile. */
-  readonly failovers = new Set<string>();
+  /** Instances whose primary was found dead, with when (for the failover duration metric). */
+  readonly failovers = new Map<string, number>();
 
   constructor(private readonly deps: HaDeps) {}
 
@@ -186,7 +188,8 @@ export class HaController {
     const { engine, log } = this.deps;
     let ha = await this.ensureNodeHosts(row, haOf(row)!, base.port);
     const h = this.h(row.id);
-    if (this.failovers.has(row.id)) {
+    const failoverSince = this.failovers.get(row.id);
+    if (failoverSince !== undefined) {
       ha = await this.swap(row, ha, 'failover');
       this.failovers.delete(row.id);
     } else if (ha.switchover) {
@@ -202,6 +205,8 @@ export class HaController {
     let specs = this.specs(row, ha, base, sync);
     if (restart) await engine.restart(specs.primary);
     else await engine.ensureRunning(specs.primary);
+    // From the primary found dead to the promoted node serving at the instance's address.
+    if (failoverSince !== undefined) failoverDuration.observe((Date.now() - failoverSince) / 1000);
     await engine.ensureRunning(specs.standby);
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -284,7 +289,7 @@ export class HaController {
       const fresh = now - h.lastHealthyAt <= (semi ? this.fallbackMs(ha) : ha.maxStandbyLag * 1000);
       const eligible = s.running && fresh && (semi ? !h.degraded : h.lastLagBytes <= ha.maxStandbyLatency);
       if (eligible) {
-        this.failovers.add(row.id);
+        this.failovers.set(row.id, Date.now());
         return 'failover';
       }
       log.warn({ instance: row.id, standbyRunning: s.running, degraded: h.degraded, lagBytes: h.lastLagBytes }, 'primary is down and the standby may not have every commit: restarting the primary in place');
