@@ -5,7 +5,7 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tc from 'tencentcloud-sdk-nodejs';
 import { startService, type TestService } from './support/service.ts';
-import { postgresClient, errorOf, waitForStatus, type PostgresClient } from './support/sdk.ts';
+import { createRequest, postgresClient, errorOf, waitForStatus, type PostgresClient } from './support/sdk.ts';
 import { assertLedgerBalanced, balanceOf, cli, ledger, readStore } from './support/billing.ts';
 
 const INITIAL = 1_000_000;
@@ -16,10 +16,7 @@ let client: PostgresClient;
 let billing: InstanceType<typeof tc.billing.v20180709.Client>;
 let uin: string;
 
-const base = {
-  Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, InstanceCount: 1, Period: 1, Charset: 'UTF8',
-  AdminName: 'dbadmin', AdminPassword: 'Pgcloud#2026pw', DBMajorVersion: '15', InstanceChargeType: 'PREPAID',
-};
+const base = createRequest({ DBMajorVersion: '15', InstanceChargeType: 'PREPAID' });
 
 before(async () => {
   svc = await startService({ env: { PGCLOUD_INITIAL_BALANCE: String(INITIAL), PGCLOUD_PREWARM: '15', PGCLOUD_PROVISION_CONCURRENCY: '2' } });

@@ -6,13 +6,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import pg from 'pg';
 import { startService, postmastersUnder, type TestService } from './support/service.ts';
-import { postgresClient, waitForStatus, login, errorOf, type PostgresClient } from './support/sdk.ts';
+import { createRequest, postgresClient, waitForStatus, login, errorOf, type PostgresClient } from './support/sdk.ts';
 
 const PASSWORD = 'Pgcloud#2026pw';
-const request = {
-  Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, Period: 1, Charset: 'UTF8',
-  AdminName: 'dbadmin', AdminPassword: PASSWORD, DBMajorVersion: '16', InstanceChargeType: 'POSTPAID_BY_HOUR',
-};
+const request = createRequest({ DBMajorVersion: '16' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let svc: TestService;

@@ -6,15 +6,12 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { hasIpv6Loopback } from '../src/core/host.ts';
 import { startService, type TestService } from './support/service.ts';
-import { postgresClient, errorOf, waitForStatus, login, type PostgresClient } from './support/sdk.ts';
+import { createRequest, postgresClient, errorOf, waitForStatus, login, type PostgresClient } from './support/sdk.ts';
 
 let svc: TestService;
 let pgc: PostgresClient;
 
-const base = {
-  Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, InstanceCount: 1, Period: 1, Charset: 'UTF8',
-  AdminName: 'dbadmin', AdminPassword: 'Pgcloud#2026pw', DBMajorVersion: '16', InstanceChargeType: 'POSTPAID_BY_HOUR',
-};
+const base = createRequest({ DBMajorVersion: '16' });
 
 before(async () => {
   svc = await startService();

@@ -6,16 +6,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startService, postmastersUnder, type TestService } from './support/service.ts';
-import { postgresClient, errorCode, waitForStatus, login, type PostgresClient } from './support/sdk.ts';
+import { createRequest, postgresClient, errorCode, waitForStatus, login, type PostgresClient } from './support/sdk.ts';
 
 const PASSWORD = 'Pgcloud#2026pw';
 let svc: TestService;
 let client: PostgresClient;
 
-const base = {
-  Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, InstanceCount: 1, Period: 1, Charset: 'UTF8',
-  AdminName: 'dbadmin', AdminPassword: PASSWORD, DBMajorVersion: '16', InstanceChargeType: 'POSTPAID_BY_HOUR',
-};
+const base = createRequest({ DBMajorVersion: '16' });
 
 before(async () => {
   svc = await startService({ env: { PGCLOUD_PREWARM: '16' } });

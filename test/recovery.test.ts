@@ -3,13 +3,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startService, postmastersUnder, type TestService } from './support/service.ts';
-import { postgresClient, waitForStatus, login } from './support/sdk.ts';
+import { createRequest, postgresClient, waitForStatus, login } from './support/sdk.ts';
 
 const PASSWORD = 'Pgcloud#2026pw';
-const request = {
-  Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, Period: 1, Charset: 'UTF8',
-  AdminName: 'dbadmin', AdminPassword: PASSWORD, DBMajorVersion: '16', InstanceChargeType: 'POSTPAID_BY_HOUR',
-};
+const request = createRequest({ DBMajorVersion: '16' });
 const services: TestService[] = [];
 after(async () => {
   for (const s of services) await s.cleanup();

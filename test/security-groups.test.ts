@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startService, type TestService } from './support/service.ts';
-import { postgresClient, errorCode, waitForStatus, login, type PostgresClient } from './support/sdk.ts';
+import { createRequest, postgresClient, errorCode, waitForStatus, login, type PostgresClient } from './support/sdk.ts';
 import { vpcClient } from './support/clients.ts';
 
 const PASSWORD = 'Pgcloud#2026pw';
@@ -11,10 +11,7 @@ let svc: TestService;
 let pgc: PostgresClient;
 let vpc: ReturnType<typeof vpcClient>;
 
-const base = {
-  Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, InstanceCount: 1, Period: 1, Charset: 'UTF8',
-  AdminName: 'dbadmin', AdminPassword: PASSWORD, DBMajorVersion: '15', InstanceChargeType: 'POSTPAID_BY_HOUR',
-};
+const base = createRequest({ DBMajorVersion: '15' });
 
 before(async () => {
   svc = await startService();

@@ -3,17 +3,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startService, type TestService } from './support/service.ts';
-import { postgresClient, errorCode, type PostgresClient } from './support/sdk.ts';
+import { createRequest, postgresClient, errorCode, type PostgresClient } from './support/sdk.ts';
 import { tagClient } from './support/clients.ts';
 
 let svc: TestService;
 let pgc: PostgresClient;
 let tag: ReturnType<typeof tagClient>;
 
-const base = {
-  Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, InstanceCount: 1, Period: 1, Charset: 'UTF8',
-  AdminName: 'dbadmin', AdminPassword: 'Pgcloud#2026pw', DBMajorVersion: '15', InstanceChargeType: 'POSTPAID_BY_HOUR',
-};
+const base = createRequest({ DBMajorVersion: '15' });
 
 before(async () => {
   svc = await startService();

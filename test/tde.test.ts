@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { encryptionMissing } from '../src/engine/local/encryption.ts';
 import { superuserClient } from '../src/engine/local/roles.ts';
 import { startService, fuseMountsUnder, type TestService } from './support/service.ts';
-import { postgresClient, errorCode, errorOf, waitForStatus, login, type PostgresClient } from './support/sdk.ts';
+import { createRequest, postgresClient, errorCode, errorOf, waitForStatus, login, type PostgresClient } from './support/sdk.ts';
 import { kmsClient } from './support/clients.ts';
 
 let svc: TestService;
@@ -20,10 +20,7 @@ let pgc: PostgresClient;
 const missing = encryptionMissing();
 
 const PASSWORD = 'Pgcloud#2026pw';
-const base = {
-  Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, InstanceCount: 1, Period: 1, Charset: 'UTF8',
-  AdminName: 'dbadmin', AdminPassword: PASSWORD, DBMajorVersion: '16', InstanceChargeType: 'POSTPAID_BY_HOUR',
-};
+const base = createRequest({ DBMajorVersion: '16' });
 
 before(async () => {
   svc = await startService();

@@ -3,6 +3,17 @@ import * as tc from 'tencentcloud-sdk-nodejs';
 import pg from 'pg';
 import type { TestService } from './service.ts';
 
+/** The admin password the tests create instances with. */
+export const PASSWORD = 'Pgcloud#2026pw';
+
+/** The CreateInstances request tests start from: one pay-as-you-go cdb.pg.z1.2g of 10 GB in ap-guangzhou-3. */
+export function createRequest<T extends Record<string, unknown>>(overrides: T) {
+  return {
+    Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, InstanceCount: 1, Period: 1, Charset: 'UTF8',
+    AdminName: 'dbadmin', AdminPassword: PASSWORD, InstanceChargeType: 'POSTPAID_BY_HOUR', ...overrides,
+  };
+}
+
 export type PostgresClient = InstanceType<typeof tc.postgres.v20170312.Client>;
 
 export function postgresClient(svc: { endpoint: string; secretId: string; secretKey: string }, region = 'ap-guangzhou', profile: Record<string, unknown> = {}): PostgresClient {
