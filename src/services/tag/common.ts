@@ -33,3 +33,16 @@ export async function allTags(db: Kysely<Database>, uin: string): Promise<Array<
     for (const t of JSON.parse(r.tags) as TagPair[]) out.set(`${t.TagKey}\u0000${t.TagValue}`, { ...t, bound: true });
   return [...out.values()];
 }
+
+/** Offset/Limit of the tag listings (default 15, at most 1000), checked as the tag service does. */
+export function tagPage(req: { Offset?: number; Limit?: number }): { offset: number; limit: number } {
+  const offset = req.Offset ?? 0;
+  const limit = req.Limit ?? 15;
+  if (limit < 1 || limit > 1000 || offset < 0) throw new ApiError('InvalidParameterValue.OffsetInvalid', 'Limit must be 1-1000 and Offset not negative.');
+  return { offset, limit };
+}
+
+/** Category of the tag listings: Custom, System or All (absent = All). */
+export function checkCategory(category: string | undefined): void {
+  if (category !== undefined && !['Custom', 'System', 'All'].includes(category)) throw new ApiError('InvalidParameterValue.Category', 'Category must be Custom, System or All.');
+}

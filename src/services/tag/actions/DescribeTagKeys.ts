@@ -1,7 +1,6 @@
 // DescribeTagKeys: the distinct tag keys (sorted) of the account (used on instances or remembered from before).
 import { defineAction } from '../../../core/action.ts';
-import { ApiError } from '../../../core/errors.ts';
-import { allTags, VERSION } from '../common.ts';
+import { allTags, VERSION, tagPage, checkCategory } from '../common.ts';
 
 interface Request {
   CreateUin?: number;
@@ -24,10 +23,8 @@ export default defineAction<Request, { TotalCount: number; Offset: number; Limit
     Category: { type: 'string', description: 'Custom, System or All (default All).' },
   },
   async handle(ctx, req) {
-    const offset = req.Offset ?? 0;
-    const limit = req.Limit ?? 15;
-    if (limit < 1 || limit > 1000 || offset < 0) throw new ApiError('InvalidParameterValue.OffsetInvalid', 'Limit must be 1-1000 and Offset not negative.');
-    if (req.Category !== undefined && !['Custom', 'System', 'All'].includes(req.Category)) throw new ApiError('InvalidParameterValue.Category', 'Category must be Custom, System or All.');
+    const { offset, limit } = tagPage(req);
+    checkCategory(req.Category);
     // pgcloud has no system tags: every tag is Custom. Keys sorted, so pages are stable.
     const keys = req.Category === 'System' ? [] : [...new Set((await allTags(ctx.db, ctx.account.uin)).map((t) => t.TagKey))].sort();
     return { TotalCount: keys.length, Offset: offset, Limit: limit, Tags: keys.slice(offset, offset + limit) };

@@ -1,7 +1,7 @@
 // DescribeTagValues: the values used with the given tag keys (on instances or remembered from before).
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
-import { allTags, VERSION } from '../common.ts';
+import { allTags, VERSION, tagPage, checkCategory } from '../common.ts';
 
 interface Request {
   TagKeys: string[];
@@ -24,10 +24,8 @@ export default defineAction<Request, { TotalCount: number; Offset: number; Limit
     Category: { type: 'string', description: 'Custom, System or All (default All).' },
   },
   async handle(ctx, req) {
-    const offset = req.Offset ?? 0;
-    const limit = req.Limit ?? 15;
-    if (limit < 1 || limit > 1000 || offset < 0) throw new ApiError('InvalidParameterValue.OffsetInvalid', 'Limit must be 1-1000 and Offset not negative.');
-    if (req.Category !== undefined && !['Custom', 'System', 'All'].includes(req.Category)) throw new ApiError('InvalidParameterValue.Category', 'Category must be Custom, System or All.');
+    const { offset, limit } = tagPage(req);
+    checkCategory(req.Category);
     if (req.TagKeys.length === 0) throw new ApiError('MissingParameter', 'TagKeys must name at least one key.');
     const tags = req.Category === 'System' ? [] : (await allTags(ctx.db, ctx.account.uin)).filter((t) => req.TagKeys.includes(t.TagKey));
     return {

@@ -1,7 +1,7 @@
 // DescribeTags: the tag key/value pairs of the account (used on instances or remembered from before).
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
-import { allTags, VERSION } from '../common.ts';
+import { allTags, VERSION, tagPage } from '../common.ts';
 
 interface Request {
   TagKey?: string;
@@ -28,9 +28,7 @@ export default defineAction<Request, { TotalCount: number; Offset: number; Limit
     ShowProject: { type: 'integer', description: '1: include the project key.' },
   },
   async handle(ctx, req) {
-    const offset = req.Offset ?? 0;
-    const limit = req.Limit ?? 15;
-    if (limit < 1 || limit > 1000 || offset < 0) throw new ApiError('InvalidParameterValue.OffsetInvalid', 'Limit must be 1-1000 and Offset not negative.');
+    const { offset, limit } = tagPage(req);
     if (req.TagValue !== undefined && req.TagKey === undefined) throw new ApiError('MissingParameter', 'TagValue needs TagKey.');
     let tags = await allTags(ctx.db, ctx.account.uin);
     if (req.TagKey !== undefined) tags = tags.filter((t) => t.TagKey === req.TagKey);
