@@ -135,6 +135,6 @@ export interface Engine {
   stop(id: string): Promise<void>;
   /** Stops the server and removes its data. Idempotent. */
   destroy(id: string): Promise<void>;
-  /** Stops every server this engine started or adopted (graceful shutdown of the service). */
+  /** Stops every server this engine started or adopted and any template still being made (graceful shutdown of the service). */
   stopAll(): Promise<void>;
 }

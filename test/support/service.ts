@@ -117,12 +117,16 @@ export async function startService(opts: StartOptions = {}): Promise<TestService
     },
     async cleanup() {
       await svc.stop();
+      // PGCLOUD_TEST_LOG_DIR=dir keeps each service's output (for a failure that only CI shows).
+      if (process.env.PGCLOUD_TEST_LOG_DIR) fs.writeFileSync(path.join(process.env.PGCLOUD_TEST_LOG_DIR, `${path.basename(dataDir)}.log`), out);
       killPostgresUnder(dataDir);
       // Encrypted (TDE) data directories a killed service left mounted: detached at once (lazy), so
       // nothing under the directory stays a FUSE mount once it is removed.
       unmountFuseUnder(dataDir);
-      // A template the service was still making in the background (initdb, cp) dies with it too.
+      // A template the service was still making in the background (initdb, cp) dies with it too, and
+      // so does initdb's bootstrap backend (its cwd is the template being made); then they are waited for.
       killProcessesMentioning(dataDir);
+      await waitGone(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
@@ -180,15 +184,40 @@ export function unmountFuseUnder(dir: string): void {
   }
 }
 
-/** SIGKILLs every process whose command line mentions dir (initdb, cp and the like). */
-export function killProcessesMentioning(dir: string): void {
+/** Processes whose command line mentions dir or whose working directory is inside it. */
+function processesOf(dir: string): number[] {
+  const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) process.kill(Number(entry), 'SIGKILL');
+      const cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
+      const state = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
+      if (state === 'Z') continue;
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir) || cwd === dir || cwd.startsWith(dir + path.sep)) pids.push(Number(entry));
     } catch {
       /* process went away */
     }
+  }
+  return pids;
+}
+
+/** SIGKILLs every process whose command line mentions dir (initdb, cp and the like) or that runs inside it. */
+export function killProcessesMentioning(dir: string): void {
+  for (const pid of processesOf(dir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* process went away */
+    }
+  }
+}
+
+/** Waits (up to 15 s) until no process of dir is left, SIGKILLing any that appear meanwhile. */
+async function waitGone(dir: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (processesOf(dir).length && Date.now() < deadline) {
+    killProcessesMentioning(dir);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

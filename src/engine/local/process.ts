@@ -111,6 +111,21 @@ export function scanProcesses(dataDir: string): { postmasters: number[]; orphans
   return { postmasters, orphans };
 }
 
+/** Processes whose working directory is dir or below it (a bootstrap backend of an initdb writing there). */
+export function processesInside(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
+      if ((cwd === dir || cwd.startsWith(dir + path.sep)) && isAlive(Number(entry))) pids.push(Number(entry));
+    } catch {
+      /* gone, or not ours to inspect */
+    }
+  }
+  return pids;
+}
+
 function parentOf(pid: number): number | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -10,6 +10,7 @@ import type { Binaries } from './binaries.ts';
 import type { RunAs } from './runas.ts';
 import type { Layout } from './layout.ts';
 import { BOOTSTRAP_USER, CONF_FILE, INCLUDE_LINE } from './config.ts';
+import { killAll, processesInside } from './process.ts';
 
 export type Encoding = 'UTF8' | 'LATIN1';
 export const ENCODINGS: readonly Encoding[] = ['UTF8', 'LATIN1'];
@@ -33,6 +34,8 @@ export async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Pr
 
 export class Templates {
   private readonly pending = new Map<string, Promise<string>>();
+  /** Aborted on shutdown: a running initdb is killed and its temporary directory removed. */
+  private readonly stopping = new AbortController();
   private readonly layout: Layout;
   private readonly binaries: Map<string, Binaries>;
   private readonly runAs: RunAs;
@@ -58,8 +61,18 @@ export class Templates {
     }
   }
 
+  /**
+   * Shutdown: kills the initdb runs in progress (the background prewarm among them) and waits until
+   * their temporary directories are gone, so no process of ours writes under the data directory after.
+   */
+  async abort(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled([...this.pending.values()]);
+  }
+
   /** The path of the template cluster, made if missing. */
   ensure(major: string, encoding: Encoding): Promise<string> {
+    if (this.stopping.signal.aborted) return Promise.reject(new Error('the engine is shutting down'));
     const key = `${major}-${encoding}`;
     let p = this.pending.get(key);
     if (!p) {
@@ -91,7 +104,8 @@ export class Templates {
       this.runAs.chown(tmp);
       const args = ['-D', tmp, '-U', BOOTSTRAP_USER, '-E', encoding, '--locale=C', '--auth=trust', '-N'];
       await new Promise<void>((resolve, reject) => {
-        execFile(bin.initdb, args, { cwd: '/', env: this.runAs.env(), ...this.runAs.spawnIds(), maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+        const opts = { cwd: '/', env: this.runAs.env(), ...this.runAs.spawnIds(), maxBuffer: 16 << 20, signal: this.stopping.signal, killSignal: 'SIGKILL' as const };
+        execFile(bin.initdb, args, opts, (err, stdout, stderr) => {
           if (err) reject(new Error(`initdb of PostgreSQL ${major} (${encoding}) failed: ${err.message}\n${stderr || stdout}`.trim()));
           else resolve();
         });
@@ -111,7 +125,9 @@ export class Templates {
       this.log.info({ major, encoding, ms: Date.now() - started }, 'template cluster ready');
       return final;
     } catch (e) {
-      fs.rmSync(tmp, { recursive: true, force: true });
+      // A killed initdb leaves its bootstrap backend (cwd in tmp) writing until it sees its input close.
+      await killAll(processesInside(tmp));
+      fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
       throw e;
     }
   }
