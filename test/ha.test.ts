@@ -132,6 +132,9 @@ test("the seed's second example makes a primary in ap-guangzhou-2 and a streamin
   await db.end();
   const ha = await client.DescribeDBInstanceHAConfig({ DBInstanceId: id });
   assert.equal(ha.SyncMode, 'Semi-sync');
+  // Primary, base backup and standby were made in one go: no attempt failed and was retried.
+  const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+  assert.match(metrics, /^pgcloud_reconcile_failures_total 0$/m);
   // A standby zone outside the primary zone's StandbyZoneSet is refused.
   const err = await errorOf(client.CreateInstances({ ...request, InstanceCount: 1, DBNodeSet: [{ Role: 'Primary', Zone: 'ap-guangzhou-3' }, { Role: 'Standby', Zone: 'ap-shanghai-2' }] }));
   assert.equal(err.code, 'InvalidParameterValue.IllegalZone');

@@ -39,6 +39,13 @@ export const failoverDuration = new Histogram({
   registers: [registry],
 });
 
+/** Reconcile attempts that failed and will be retried (or gave up): a healthy service keeps this at 0. */
+export const reconcileFailures = new Counter({
+  name: 'pgcloud_reconcile_failures_total',
+  help: 'Reconcile attempts of an instance that failed',
+  registers: [registry],
+});
+
 /** Instances the reconciler has queued or is working on. */
 export const reconcilerBacklog = new Gauge({
   name: 'pgcloud_reconciler_backlog',

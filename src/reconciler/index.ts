@@ -15,7 +15,7 @@ import { allocateAddress } from './address.ts';
 import { IPV6_LOOPBACK } from '../core/host.ts';
 import { accessRulesFor } from '../store/vpc.ts';
 import { HaController, engineIds, haOf, primaryEngineId } from './ha.ts';
-import { provisioningDuration, reconcilerBacklog } from '../core/metrics.ts';
+import { provisioningDuration, reconcileFailures, reconcilerBacklog } from '../core/metrics.ts';
 import { boxFor, findKey, unwrapDataKey } from '../store/kms.ts';
 
 export interface ReconcilerDeps {
@@ -98,6 +98,7 @@ export class Reconciler {
   private async runPass(): Promise<void> {
     const { db, clock } = this.deps;
     const now = clock.now().toISOString();
+    // The same condition as needsWork().
     const rows = await db
       .selectFrom('instances')
       .selectAll()
@@ -184,7 +185,7 @@ export class Reconciler {
       .where('id', '=', id)
       .where('status', '=', 'running')
       .execute();
-    this.deps.log.warn({ instance: id }, 'instance server is down; restarting it');
+    this.deps.log.warn({ instance: id, seen }, 'instance server is down; restarting it');
     return true;
   }
 
@@ -327,10 +328,18 @@ export class Reconciler {
     return { encryption: { passphrase: unwrapDataKey(boxFor(this.deps.config.dataDir), key, row.dek_blob, row.id) } };
   }
 
-  private async reconcile(row: InstanceRow): Promise<void> {
+  private async reconcile(queued: InstanceRow): Promise<void> {
     const { db, engine, config, log } = this.deps;
-    if (!(await this.claim(row.id))) return;
+    if (!(await this.claim(queued.id))) return;
     const started = Date.now();
+    // The queued row was read before the pass awaited other work, so a reconcile that finished meanwhile
+    // may have changed it (an address given, a status settled): work from the row as it is now, under the lease.
+    const fresh = await db.selectFrom('instances').selectAll().where('id', '=', queued.id).executeTakeFirst();
+    if (!fresh || !needsWork(fresh) || (fresh.next_attempt_at && fresh.next_attempt_at > this.deps.clock.now().toISOString())) {
+      await this.release(queued.id, {});
+      return;
+    }
+    const row = fresh;
     try {
       if (row.desired_state === 'destroyed') {
         // The data directory goes, then the address is free for another instance.
@@ -378,6 +387,7 @@ export class Reconciler {
       if (settled && status) this.observeProvisioned(row);
       else if (Date.now() - started > 50) log.info({ instance: row.id, ms: Date.now() - started }, 'instance server ensured');
     } catch (e: any) {
+      reconcileFailures.inc();
       const attempts = row.attempts + 1;
       const message = String(e?.message ?? e).slice(0, 2000);
       if (attempts >= MAX_ATTEMPTS && ['applying', 'initing', 'restarting'].includes(row.status) && row.desired_state === 'running') {
@@ -390,6 +400,14 @@ export class Reconciler {
       }
     }
   }
+}
+
+/** Whether the reconciler has anything to do for the row (the condition runPass selects by). */
+function needsWork(row: InstanceRow): boolean {
+  if (row.desired_state === 'running') return SERVING.includes(row.status);
+  if (row.desired_state === 'stopped') return row.status === 'isolating';
+  if (row.desired_state === 'destroyed') return row.status !== 'recycled';
+  return false;
 }
 
 export function specOf(row: InstanceRow, host: string, port: number): InstanceSpec {

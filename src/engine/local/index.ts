@@ -121,7 +121,8 @@ class LocalEngine implements Engine {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
-    if (version === undefined) {
+    // A new standby's data directory is made from a base backup of its primary (below), not the template.
+    if (version === undefined && spec.replication?.role !== 'standby') {
       if (fs.existsSync(p.data)) throw new Error(`${p.data} exists but has no PG_VERSION: not a PostgreSQL data directory`);
       let t = performance.now();
       const template = await this.templates.ensure(spec.major, spec.encoding as Encoding);
@@ -131,7 +132,7 @@ class LocalEngine implements Engine {
       lap('copyMs', t);
       copied = true;
       known.roleKey = undefined; // a new cluster
-    } else if (version !== spec.major) {
+    } else if (version !== undefined && version !== spec.major) {
       throw new Error(`its data directory is PostgreSQL ${version}, not ${spec.major}`);
     }
     const repl = spec.replication;
@@ -196,7 +197,7 @@ class LocalEngine implements Engine {
       this.log.warn({ id: spec.id }, 'standby promoted to primary');
     }
     if (pm && !sameArgs(pm.args, args)) {
-      this.log.info({ id: spec.id, pid: pm.pid }, 'restarting server to apply new settings');
+      this.log.info({ id: spec.id, pid: pm.pid, running: pm.args, wanted: args }, 'restarting server to apply new settings');
       await stopPostmaster(pm.pid);
       pm = undefined;
     }
@@ -406,6 +407,7 @@ class LocalEngine implements Engine {
   }
 
   async stopAll(): Promise<void> {
+    await this.templates.abort();
     const ids = [...this.known].filter(([, k]) => k.pid !== undefined || k.mounted).map(([id]) => id);
     const results = await Promise.allSettled(ids.map((id) => this.stop(id)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
