@@ -336,3 +336,27 @@ test('an initdb orphaned by a SIGKILLed service is killed and its template made 
   await e.prepareTemplates([major], ['UTF8']);
   assert.ok(fs.existsSync(path.join(dir, 'templates', `${major}-UTF8`, 'PG_VERSION')));
 });
+
+test('stopAll during a template build kills its initdb and bootstrap backend and removes the half-made template', async () => {
+  const dir = path.join(root, 'stop-during-initdb');
+  const major = newest();
+  const e = await createLocalEngine({ dataDir: dir, log: logger() });
+  engines.push(e);
+  const building = e.prepareTemplates([major], ['UTF8']);
+  const tmpDirs = () => fs.readdirSync(path.join(dir, 'templates')).filter((n) => n.startsWith('.tmp-'));
+  // Stopped while initdb is at work (its temporary directory holds a cluster being written).
+  for (let i = 0; i < 500 && !fs.existsSync(path.join(dir, 'templates', tmpDirs()[0] ?? '-', 'base')); i++) await sleep(5);
+  assert.equal(tmpDirs().length, 1, 'initdb should be at work');
+  await e.stopAll();
+  await assert.rejects(building);
+  assert.deepEqual(tmpDirs(), []);
+  assert.ok(!fs.existsSync(path.join(dir, 'templates', `${major}-UTF8`)));
+  for (const entry of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    const cwd = (() => { try { return fs.readlinkSync(`/proc/${entry}/cwd`); } catch { return ''; } })();
+    const cmd = (() => { try { return fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8'); } catch { return ''; } })();
+    assert.ok(!cwd.startsWith(dir) && !cmd.includes(dir), `a process of the build is left: ${entry} ${cmd}`);
+  }
+  // The engine makes templates again afterwards.
+  await e.prepareTemplates([major], ['UTF8']);
+  assert.ok(fs.existsSync(path.join(dir, 'templates', `${major}-UTF8`, 'PG_VERSION')));
+});

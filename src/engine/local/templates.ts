@@ -34,8 +34,8 @@ export async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Pr
 
 export class Templates {
   private readonly pending = new Map<string, Promise<string>>();
-  /** Aborted on shutdown: a running initdb is killed and its temporary directory removed. */
-  private readonly stopping = new AbortController();
+  /** Aborted by abort(): a running initdb is killed and its temporary directory removed. */
+  private stopping = new AbortController();
   private readonly layout: Layout;
   private readonly binaries: Map<string, Binaries>;
   private readonly runAs: RunAs;
@@ -68,11 +68,11 @@ export class Templates {
   async abort(): Promise<void> {
     this.stopping.abort();
     await Promise.allSettled([...this.pending.values()]);
+    this.stopping = new AbortController(); // later ensure() calls (a restarted engine) work again
   }
 
   /** The path of the template cluster, made if missing. */
   ensure(major: string, encoding: Encoding): Promise<string> {
-    if (this.stopping.signal.aborted) return Promise.reject(new Error('the engine is shutting down'));
     const key = `${major}-${encoding}`;
     let p = this.pending.get(key);
     if (!p) {
