@@ -43,6 +43,8 @@ export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private pass: Promise<void> | undefined;
+  /** The health and storage checks of settled instances in progress. */
+  private checks: Promise<void> | undefined;
   private again = false;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly queue: InstanceRow[] = [];
@@ -88,6 +90,7 @@ export class Reconciler {
     this.running = false;
     clearTimeout(this.timer);
     await this.pass;
+    await this.checks;
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -111,38 +114,71 @@ export class Reconciler {
       )
       .orderBy('created_at')
       .execute();
+    // Work first (new, changed, failing instances start at once), then the health and storage checks
+    // of the settled ones, which may take a while and must not hold up a CreateInstances.
+    const settled: InstanceRow[] = [];
     for (const row of rows) {
       if (this.inFlight.has(row.id) || this.queue.some((q) => q.id === row.id)) continue;
       if (row.next_attempt_at && row.next_attempt_at > now) continue;
-      if (row.desired_state === 'running' && SETTLED.includes(row.status) && row.generation === row.applied_generation) {
-        if (row.ha) {
-          // A standby's instance: failover, Semi-sync fallback, a dead standby brought back.
-          const verdict = await this.ha.check(row, () => this.specFor(row, row.host!, row.port!)).catch((e) => {
-            this.deps.log.warn({ instance: row.id, err: e }, 'HA check failed');
-            return 'ok' as const;
-          });
-          if (verdict === 'ok' && this.adopted.has(row.id)) {
-            await this.watchStorage(row);
-            continue;
-          }
-          if (verdict === 'primary-down' && row.status === 'running' && (await this.markRestartingIfDown(row.id, primaryEngineId(row)))) row.status = 'restarting';
-          this.queue.push(row);
-          continue;
-        }
-        // Cheap health check; a server that died is brought back, and says so meanwhile.
-        const down = row.status === 'running' && (await this.markRestartingIfDown(row.id));
-        if (!down && this.adopted.has(row.id)) {
-          await this.watchStorage(row);
-          continue;
-        }
-        if (down) row.status = 'restarting';
-      }
-      this.queue.push(row);
+      if (row.desired_state === 'running' && SETTLED.includes(row.status) && row.generation === row.applied_generation) settled.push(row);
+      else this.queue.push(row);
     }
     this.drain();
+    // One round of checks at a time, beside the passes: a wake meanwhile (a new instance) is not kept waiting.
+    this.checks ??= this.check(settled)
+      .catch((e) => this.deps.log.error({ err: e }, 'health checks failed'))
+      .finally(() => (this.checks = undefined));
+  }
+
+  private async check(settled: InstanceRow[]): Promise<void> {
+    for (const listed of settled) {
+      if (!this.running) return;
+      // Checked as it is now (a reconcile or an action may have changed it since the pass read it).
+      const row = await this.deps.db.selectFrom('instances').selectAll().where('id', '=', listed.id).executeTakeFirst();
+      if (!row || row.desired_state !== 'running' || !SETTLED.includes(row.status) || row.generation !== row.applied_generation) continue;
+      if (this.inFlight.has(row.id) || this.queue.some((q) => q.id === row.id)) continue;
+      if (await this.needsRepair(row)) {
+        if (this.inFlight.has(row.id) || this.queue.some((q) => q.id === row.id)) continue;
+        this.queue.push(row);
+        this.drain();
+      }
+    }
+  }
+
+  /** The health (and HA) check of a settled instance, and its storage quota; true when it must be reconciled. */
+  private async needsRepair(row: InstanceRow): Promise<boolean> {
+    if (row.ha) {
+      // A standby's instance: failover, Semi-sync fallback, a dead standby brought back.
+      const verdict = await this.ha.check(row, () => this.specFor(row, row.host!, row.port!)).catch((e) => {
+        this.deps.log.warn({ instance: row.id, err: e }, 'HA check failed');
+        return 'ok' as const;
+      });
+      if (verdict === 'ok' && this.adopted.has(row.id)) {
+        await this.watchStorage(row);
+        return false;
+      }
+      if (verdict === 'primary-down' && row.status === 'running') await this.markRestartingIfDown(row.id, primaryEngineId(row));
+      return true;
+    }
+    // Cheap health check; a server that died is brought back, and says so meanwhile.
+    const down = row.status === 'running' && (await this.markRestartingIfDown(row.id));
+    if (!down && this.adopted.has(row.id)) {
+      await this.watchStorage(row);
+      return false;
+    }
+    return true;
   }
 
   private readonly storageCheckedAt = new Map<string, number>();
+  /** The last measurement's duration per instance, and their sum. */
+  private readonly storageCost = new Map<string, number>();
+  private storageCostMs = 0;
+
+  private setStorageCost(id: string, ms: number | undefined): void {
+    this.storageCostMs += (ms ?? 0) - (this.storageCost.get(id) ?? 0);
+    if (ms === undefined) this.storageCost.delete(id);
+    else this.storageCost.set(id, ms);
+  }
 
   /**
    * Measures a settled instance's size on disk against its quota (Storage GB × the operator's scale):
@@ -151,9 +187,13 @@ export class Reconciler {
   private async watchStorage(row: InstanceRow): Promise<void> {
     const { db, engine, config, log } = this.deps;
     const last = this.storageCheckedAt.get(row.id) ?? 0;
-    if (Date.now() - last < STORAGE_CHECK_MS) return;
+    // Measuring costs disk walks: with many instances each is measured less often, so that all the
+    // walks together take at most a tenth of the time.
+    if (Date.now() - last < Math.max(STORAGE_CHECK_MS, 10 * this.storageCostMs)) return;
     this.storageCheckedAt.set(row.id, Date.now());
+    const t0 = performance.now();
     const used = await engine.diskUsage(primaryEngineId(row)).catch(() => undefined);
+    this.setStorageCost(row.id, performance.now() - t0);
     if (used === undefined) return;
     const quota = row.storage_gb * 1024 ** 3 * config.storageQuotaScale;
     const over = used >= quota;
@@ -167,7 +207,7 @@ export class Reconciler {
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 1) {
         log.warn({ instance: row.id, used, quota }, over ? 'instance reached its storage quota; making it read-only' : 'instance is below its storage quota again; making it writable');
-        this.again = true;
+        this.wake();
       }
     } else if (Math.abs((row.disk_used_bytes ?? 0) - used) >= 1048576) {
       await db.updateTable('instances').set({ disk_used_bytes: used }).where('id', '=', row.id).execute();
@@ -347,6 +387,7 @@ export class Reconciler {
         this.adopted.delete(row.id);
         this.ha.forget(row.id);
         this.storageCheckedAt.delete(row.id);
+        this.setStorageCost(row.id, undefined);
         await this.settle(row, { status: 'recycled', host: null, port: null });
         await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });
         log.info({ instance: row.id }, 'instance destroyed');

@@ -2,6 +2,7 @@
 // ensureRunning is idempotent and crash-safe: every step either checks its result first (data copied,
 // server alive, role present) or rewrites it atomically, so calling it again after a SIGKILL of the
 // service at any point converges, adopting servers that outlived the previous service process.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -415,28 +416,18 @@ class LocalEngine implements Engine {
   }
 }
 
-/** Bytes allocated on disk under dir (files in directories that vanish meanwhile are skipped). */
-async function dirBytes(dir: string): Promise<number> {
-  let total = 0;
-  let entries: fs.Dirent[];
-  try {
-    entries = await fs.promises.readdir(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) total += await dirBytes(full);
-    else {
-      try {
-        const st = await fs.promises.lstat(full);
-        total += Math.max(st.size, st.blocks * 512);
-      } catch {
-        /* removed meanwhile */
-      }
-    }
-  }
-  return total;
+/**
+ * Bytes allocated on disk under dir (a link to it followed: an encrypted instance's data is one), by
+ * du, a walk in C: a few ms for a fresh cluster's ~1000 files, where fs.promises costs 40-200 ms of
+ * the thread pool. Files that vanish meanwhile are skipped (du exits 1 with the total of the rest).
+ */
+function dirBytes(dir: string): Promise<number> {
+  return new Promise((resolve) => {
+    execFile('du', ['-s', '-B1', '-D', dir], { maxBuffer: 1 << 16 }, (_err, stdout) => {
+      const bytes = Number(/^(\d+)\s/.exec(stdout)?.[1]);
+      resolve(Number.isFinite(bytes) ? bytes : 0);
+    });
+  });
 }
 
 /** Waits (up to 5 s) until new sessions of the server have read the configuration reloaded at since. */
