@@ -133,21 +133,27 @@ export async function startService(opts: StartOptions = {}): Promise<TestService
   return svc;
 }
 
-/** PIDs of postgres postmasters whose data directory is under dir. */
+/**
+ * PIDs of postgres postmasters whose data directory is under dir. A child the postmaster has just
+ * forked shows the postmaster's command line until it sets its own title: it is left out (its parent
+ * is one of them).
+ */
 export function postmastersUnder(dir: string): number[] {
-  const pids: number[] = [];
+  const found = new Map<number, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
       if (!path.basename(cmd[0] ?? '').startsWith('postgres')) continue;
       const d = cmd[cmd.indexOf('-D') + 1];
-      if (cmd.includes('-D') && d && path.resolve(d).startsWith(path.resolve(dir) + path.sep)) pids.push(Number(entry));
+      if (!cmd.includes('-D') || !d || !path.resolve(d).startsWith(path.resolve(dir) + path.sep)) continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      found.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
       /* process went away */
     }
   }
-  return pids;
+  return [...found].filter(([, parent]) => !found.has(parent)).map(([pid]) => pid);
 }
 
 export function killPostgresUnder(dir: string): void {

@@ -1,7 +1,7 @@
 // Template clusters: for each (major, encoding) one stopped cluster made once by initdb into a temporary
 // directory and renamed into templates/<major>-<encoding>, so its presence means it is complete. A new
 // instance is a copy of it. Concurrent requests for the same template share one initdb.
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -100,12 +100,13 @@ export class Templates {
     const started = Date.now();
     const tmp = path.join(this.layout.templates, `.tmp-${major}-${encoding}-${randomBytes(4).toString('hex')}`);
     fs.mkdirSync(tmp, { mode: 0o700 });
+    let initdb: ChildProcess | undefined;
     try {
       this.runAs.chown(tmp);
       const args = ['-D', tmp, '-U', BOOTSTRAP_USER, '-E', encoding, '--locale=C', '--auth=trust', '-N'];
       await new Promise<void>((resolve, reject) => {
         const opts = { cwd: '/', env: this.runAs.env(), ...this.runAs.spawnIds(), maxBuffer: 16 << 20, signal: this.stopping.signal, killSignal: 'SIGKILL' as const };
-        execFile(bin.initdb, args, opts, (err, stdout, stderr) => {
+        initdb = execFile(bin.initdb, args, opts, (err, stdout, stderr) => {
           if (err) reject(new Error(`initdb of PostgreSQL ${major} (${encoding}) failed: ${err.message}\n${stderr || stdout}`.trim()));
           else resolve();
         });
@@ -125,7 +126,15 @@ export class Templates {
       this.log.info({ major, encoding, ms: Date.now() - started }, 'template cluster ready');
       return final;
     } catch (e) {
-      // A killed initdb leaves its bootstrap backend (cwd in tmp) writing until it sees its input close.
+      // An aborted execFile answers at once, before initdb is gone; and a killed initdb leaves its
+      // bootstrap backend (cwd in tmp) writing until it sees its input close.
+      const child = initdb as ChildProcess | undefined;
+      if (child && child.exitCode === null && child.signalCode === null) {
+        await new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        });
+      }
       await killAll(processesInside(tmp));
       fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
       throw e;
