@@ -108,7 +108,9 @@ export function scanProcesses(dataDir: string): { postmasters: number[]; orphans
       /* gone, or not ours to inspect */
     }
   }
-  return { postmasters, orphans };
+  // A child a postmaster has just forked shows its parent's command line until it sets its own title.
+  const forked = (pid: number) => postmasters.includes(parentOf(pid) ?? -1);
+  return { postmasters: postmasters.filter((pid) => !forked(pid)), orphans: orphans.concat(postmasters.filter(forked)) };
 }
 
 /** Processes whose working directory is dir or below it (a bootstrap backend of an initdb writing there). */
