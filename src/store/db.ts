@@ -1,13 +1,14 @@
 // Opens the metadata store and brings its schema up to date. SQLite in the data directory by
 // default; PostgreSQL when PGCLOUD_STORE_URL is a postgres:// URL (a shared control plane).
-// Only this file knows which dialect is in use.
+// Only this file and postgres.ts (PostgreSQL's side: numbers, serialized transactions, collation)
+// know which dialect is in use.
 import path from 'node:path';
 import fs from 'node:fs';
-import { Kysely, Migrator, SqliteDialect, PostgresDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Database } from './schema.ts';
+import { checkPostgresStore, postgresDialect } from './postgres.ts';
 
 const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -24,8 +25,15 @@ export type Store = Kysely<Database>;
 
 export async function openStore(dataDir: string, url = process.env.PGCLOUD_STORE_URL): Promise<Store> {
   let db: Kysely<Database>;
-  if (url && /^postgres(ql)?:\/\//.test(url)) {
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }) });
+  if (url && !/^postgres(ql)?:\/\//.test(url)) throw new Error(`PGCLOUD_STORE_URL must be a postgres:// URL (got "${url.replace(/\/\/[^@/]*@/, '//…@')}"); leave it unset for SQLite`);
+  if (url) {
+    db = new Kysely<Database>({ dialect: postgresDialect(url) });
+    try {
+      await checkPostgresStore(db);
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
   } else {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const sqlite = new SQLite(path.join(dataDir, 'pgcloud.db'));

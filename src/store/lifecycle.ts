@@ -64,7 +64,9 @@ export async function findTasks(db: Kysely<Database>, q: TaskQuery): Promise<{ t
   const count = await base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
   const rows = await base
     .selectAll()
-    .orderBy(q.orderBy, q.desc ? 'desc' : 'asc')
+    // Tasks still running have no ended_at: they sort first ascending and last descending (NULL is the
+    // smallest value, SQLite's default, said explicitly because PostgreSQL's default is the opposite).
+    .orderBy(q.orderBy, (ob) => (q.desc ? ob.desc().nullsLast() : ob.asc().nullsFirst()))
     .orderBy('id', q.desc ? 'desc' : 'asc')
     .limit(q.limit)
     .offset(q.offset)
