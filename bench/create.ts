@@ -1,6 +1,7 @@
 // bench/create.ts: seconds from CreateInstances to the first successful login (p50/p95), for
 // InstanceCount 1 and 10, next to the baseline a user has without pgcloud on this machine with the
-// same binaries (initdb + pg_ctl start + first login), and their ratio.
+// same binaries (initdb + pg_ctl start + first login), and their ratio; then one instance with the
+// default standby.
 //   node --import tsx bench/create.ts [--runs 7] [--runs10 3] [--major 16]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -126,4 +127,15 @@ try {
   console.log('goal: one instance <= 1 s at p50, ten <= 5 s, and faster than the baseline (ratio < 1)');
 } finally {
   await svc.cleanup();
+}
+
+// The service's default topology (what `npm start` gives): each instance with a standby in its zone,
+// running once the standby streams. Reported beside the single-node figures, no goal of its own.
+const ha = await startService({ env: { PGCLOUD_PREWARM: MAJOR, PGCLOUD_LOG_LEVEL: 'warn', PGCLOUD_DEFAULT_STANDBY: '1' } });
+try {
+  await pgcloud(ha, 1, 1);
+  const withStandby = await pgcloud(ha, 1, RUNS_1);
+  console.log(`InstanceCount 1 with its default standby (${RUNS_1} runs): pgcloud ${fmt(withStandby)}`);
+} finally {
+  await ha.cleanup();
 }

@@ -65,3 +65,18 @@ export function noPublicKey(req: { EncryptionPublicKey?: string; EncryptionAlgor
   if (req.EncryptionPublicKey || req.EncryptionAlgorithm)
     throw new ApiError('UnsupportedOperation', 'EncryptionPublicKey/EncryptionAlgorithm (returning the plaintext encrypted to your public key) are not supported by pgcloud; leave them out.');
 }
+
+/** EnableKey / DisableKey: a customer key of the account, not pending deletion, set to state. */
+export async function setKeyState(ctx: ActionContext, keyId: string, state: 'Enabled' | 'Disabled'): Promise<void> {
+  const key = await getKey(ctx, keyId);
+  ownKey(key);
+  if (key.key_state === 'PendingDelete') throw new ApiError('ResourceUnavailable.CmkStateNotSupport', `CMK ${key.key_id} is pending deletion; it cannot be ${state.toLowerCase()}.`);
+  if (state === 'Disabled') await notInUse(ctx, key);
+  await ctx.db.updateTable('kms_keys').set({ key_state: state, updated_at: ctx.clock.now().toISOString() }).where('key_id', '=', key.key_id).execute();
+}
+
+/** The request of EnableKey and DisableKey. */
+export const KEY_ID_REQUEST = {
+  KeyId: { type: 'string', required: true, description: 'CMK ID.' },
+  MemberAccount: { type: { object: {} }, description: 'Trusted-service member account (not supported).' },
+} as const;
