@@ -64,3 +64,9 @@ export function checkFlag(value: number | undefined, field: string): 0 | 1 {
   if (value !== 0 && value !== 1) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `${field} must be 0 or 1 (got ${value}).`);
   return value;
 }
+
+/** Storage: a multiple of 10 GB within the spec's range (CreateInstances, ModifyDBInstanceSpec). */
+export function checkStorage(storage: number, spec: { SpecCode: string; MinStorage: number; MaxStorage: number }): void {
+  if (storage % 10 !== 0 || storage < spec.MinStorage || storage > spec.MaxStorage)
+    throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Storage must be a multiple of 10 GB between ${spec.MinStorage} and ${spec.MaxStorage} for ${spec.SpecCode} (got ${storage}).`);
+}

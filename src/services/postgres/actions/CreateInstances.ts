@@ -20,7 +20,7 @@ import { hasIpv6Loopback } from '../../../core/host.ts';
 import { attachNetwork, checkSecurityGroupIds } from '../network.ts';
 import { ensureServiceKey, findKey, newWrappedDataKey, boxFor, type KmsKeyRow } from '../../../store/kms.ts';
 import { HA_DEFAULTS, nodeSetOf, type HaState, type SyncMode } from '../../../reconciler/ha.ts';
-import { checkAccountName, checkFlag, checkInstanceName, checkPassword, checkPeriod, parseChargeType } from '../rules.ts';
+import { checkAccountName, checkFlag, checkInstanceName, checkPassword, checkPeriod, checkStorage, parseChargeType } from '../rules.ts';
 
 interface DBNode {
   Role: string;
@@ -137,8 +137,7 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
     if (!(STORAGE_TYPES as readonly string[]).includes(storageType))
       throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `StorageType "${storageType}" is invalid; valid values: ${STORAGE_TYPES.join(', ')}.`);
     if (!spec.StorageTypes.includes(storageType)) throw new ApiError('InvalidParameterValue.BadSpec', `Specification ${spec.SpecCode} is not sold with storage type ${storageType}.`);
-    if (req.Storage % 10 !== 0 || req.Storage < spec.MinStorage || req.Storage > spec.MaxStorage)
-      throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Storage must be a multiple of 10 GB between ${spec.MinStorage} and ${spec.MaxStorage} for ${spec.SpecCode} (got ${req.Storage}).`);
+    checkStorage(req.Storage, spec);
 
     // How many, how paid.
     if (req.InstanceCount < 1 || req.InstanceCount > 10)

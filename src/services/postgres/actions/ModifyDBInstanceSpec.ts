@@ -5,7 +5,7 @@ import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { newBillId, newDealName } from '../../../core/ids.ts';
 import { changeInstance, insertTask } from '../../../store/lifecycle.ts';
-import { checkFlag } from '../rules.ts';
+import { checkFlag, checkStorage } from '../rules.ts';
 import { findInstance, requireStatus, SETTLED, statusDenied } from '../lifecycle.ts';
 
 interface Request {
@@ -61,8 +61,7 @@ export default defineAction<Request, { DealName: string; BillId: string }>({
     const spec = candidates.find((s) => s.SpecCode.startsWith(family + '.')) ?? candidates[0];
     if (!spec)
       throw new ApiError('InvalidParameterValue.SpecNotRecognizedError', `No specification has ${req.Memory} GB of memory${req.Cpu !== undefined ? ` and ${req.Cpu} cores` : ''} for storage type ${row.storage_type}; see DescribeClasses.`);
-    if (req.Storage % 10 !== 0 || req.Storage < spec.MinStorage || req.Storage > spec.MaxStorage)
-      throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Storage must be a multiple of 10 GB between ${spec.MinStorage} and ${spec.MaxStorage} for ${spec.SpecCode} (got ${req.Storage}).`);
+    checkStorage(req.Storage, spec);
     // Shrinking below what the instance already uses on disk is refused.
     const scale = ctx.config.storageQuotaScale;
     const used = row.disk_used_bytes ?? 0;
