@@ -55,7 +55,7 @@ function run(cmd: string, args: string[], opts: object): Promise<void> {
 /** What a user does by hand: initdb, pg_ctl start (waiting), first login over TCP. */
 async function baseline(count: number, runs: number): Promise<number[]> {
   const log = pino({ level: 'silent' });
-  const runAs = resolveRunAs(undefined, log);
+  const runAs = (await resolveRunAs(undefined, log)).shared;
   const bin = (await findBinaries(runAs)).find((b) => b.major === MAJOR)!;
   const pgCtl = path.join(path.dirname(bin.initdb), 'pg_ctl');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgcloud-bench-baseline-'));

@@ -15,7 +15,8 @@ import { createLocalEngine } from '../src/engine/local/index.ts';
 import type { Engine, InstanceSpec } from '../src/engine/types.ts';
 import { scramVerifier } from '../src/core/scram.ts';
 import { sizing } from '../src/engine/local/config.ts';
-import { freePort, killPostgresUnder, postmastersUnder } from './support/service.ts';
+import { instanceUserName } from '../src/engine/local/runas.ts';
+import { freePort, killPostgresUnder, postmastersUnder, removeInstanceUsers, uidOfUser } from './support/service.ts';
 
 const MAJOR_CONCURRENCY = 3;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,6 +42,8 @@ before(async () => {
 after(async () => {
   for (const e of engines) await e.stopAll().catch(() => {});
   killPostgresUnder(root);
+  for (let i = 0; i < 200 && postmastersUnder(root).length; i++) await sleep(50); // then their users can go
+  removeInstanceUsers(dataDir);
   fs.rmSync(root, { recursive: true, force: true });
   const ensured = logLines.filter((l) => l.msg === 'instance ensured' && typeof l.copyMs === 'number');
   const avg = (k: string) => Math.round(ensured.reduce((s, l) => s + Number(l[k] ?? 0), 0) / Math.max(1, ensured.length));
@@ -119,7 +122,9 @@ test('every major: create, log in, admin rights, rejections, idempotence, restar
         const first = await engine.observe(s.id);
         assert.equal(first.exists, true);
         assert.equal(first.running, true);
-        if (process.getuid?.() === 0) assert.notEqual(fs.statSync(`/proc/${first.pid}`).uid, 0, 'postgres must not run as root');
+        // As root, each instance runs as a system user of its own (made with it, removed by destroy).
+        const user = instanceUserName('pgcloud', s.id);
+        if (process.getuid?.() === 0) assert.equal(fs.statSync(`/proc/${first.pid}`).uid, uidOfUser(user), `postgres must run as ${user}`);
         await engine.ensureRunning(s);
         assert.equal((await engine.observe(s.id)).pid, first.pid, 'ensureRunning twice restarted the server');
 
@@ -146,6 +151,7 @@ test('every major: create, log in, admin rights, rejections, idempotence, restar
         assert.equal(fs.existsSync(instanceDir(s.id)), false);
         assert.deepEqual(postmastersUnder(instanceDir(s.id)), []);
         assert.deepEqual(await engine.observe(s.id), { exists: false, running: false });
+        if (process.getuid?.() === 0) assert.equal(uidOfUser(user), undefined, `destroy must remove user ${user}`);
         await reborn.destroy(s.id); // idempotent
         t.diagnostic(`PostgreSQL ${version} ${s.encoding}: ensureRunning → first login ${Math.round(firstLoginMs)} ms`);
       }),

@@ -8,6 +8,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { instanceUserName } from '../../src/engine/local/runas.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -127,6 +128,7 @@ export async function startService(opts: StartOptions = {}): Promise<TestService
       // so does initdb's bootstrap backend (its cwd is the template being made); then they are waited for.
       killProcessesMentioning(dataDir);
       await waitGone(dataDir);
+      removeInstanceUsers(path.join(dataDir, 'engine'));
       fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
@@ -224,6 +226,50 @@ async function waitGone(dir: string): Promise<void> {
   while (processesOf(dir).length && Date.now() < deadline) {
     killProcessesMentioning(dir);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const ok = (cmd: string, args: string[]) => {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+};
+
+/** uid of a system user, or undefined if there is none. */
+export const uidOfUser = (name: string): number | undefined => {
+  const line = ok('getent', ['passwd', name]);
+  return line === undefined ? undefined : Number(line.split(':')[2]);
+};
+
+/**
+ * Removes (as root) the per-instance system users of the instances under an engine directory: the
+ * engine removes them on destroy, a test that only deletes the directory must do it itself. Call once
+ * no process of the directory is left.
+ */
+export function removeInstanceUsers(engineDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  const names = new Set<string>();
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync(path.join(engineDir, 'instances'));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const id = entry.startsWith('.trash-') ? entry.slice('.trash-'.length).replace(/-[0-9a-f]{8}$/, '') : entry;
+    if (!id.startsWith('.')) names.add(instanceUserName('pgcloud', id));
+    try {
+      const owner = ok('getent', ['passwd', String(fs.statSync(path.join(engineDir, 'instances', entry)).uid)])?.split(':')[0];
+      if (owner && /^pgcloud[-_]/.test(owner)) names.add(owner);
+    } catch {
+      /* gone */
+    }
+  }
+  for (const name of names) {
+    if (uidOfUser(name) !== undefined) ok('userdel', [name]);
+    if (ok('getent', ['group', name]) !== undefined) ok('groupdel', [name]);
   }
 }
 

@@ -32,13 +32,15 @@ export async function provisionData(p: InstancePaths, template: string, runAs: R
   const tmp = `${target}.tmp-${randomBytes(4).toString('hex')}`;
   try {
     try {
-      // -a keeps the owner (the PostgreSQL user) and modes; reflink makes it a cheap clone where the filesystem can.
+      // -a keeps the modes; reflink makes it a cheap clone where the filesystem can.
       await run('cp', ['-a', '--reflink=auto', template, tmp]);
     } catch (e) {
       if (!/reflink/.test((e as Error).message)) throw e;
       await fs.promises.rm(tmp, { recursive: true, force: true });
       await run('cp', ['-a', template, tmp]); // a cp without --reflink
     }
+    // The template is the shared user's: the copy becomes the instance user's before it counts as made.
+    await runAs.chownTree(tmp);
     fs.renameSync(tmp, target);
   } catch (e) {
     await fs.promises.rm(tmp, { recursive: true, force: true }).catch(() => {});
@@ -56,6 +58,37 @@ export function ensureSocketDir(p: InstancePaths, runAs: RunAs): void {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   ensureDir(p.sock, 0o700, runAs.chown);
+}
+
+/** Whether the instance's files belong to another user than runAs (an earlier pgcloud ran every instance as one shared user). */
+export function ownedByOther(p: InstancePaths, runAs: RunAs): boolean {
+  if (!runAs.switching) return false;
+  return [p.dir, p.data].some((d) => {
+    const st = fs.statSync(d, { throwIfNoEntry: false });
+    return st !== undefined && st.uid !== runAs.uid;
+  });
+}
+
+/**
+ * Gives the instance's files to runAs (its server stopped). What holds the data directory goes last and
+ * chownTree gives a tree's top after its contents, so ownedByOther stays true until everything is done
+ * and an interrupted run is simply done again. An encrypted instance's cipher files stay root's.
+ */
+export async function adoptFiles(p: InstancePaths, runAs: RunAs, sharedUid: number): Promise<void> {
+  const target = fs.realpathSync(p.data);
+  const holdsData = (name: string) => {
+    const f = path.join(p.dir, name);
+    return f === target || target.startsWith(f + path.sep);
+  };
+  const names = fs.readdirSync(p.dir).filter((n) => n !== 'cipher');
+  names.sort((a, b) => Number(holdsData(a)) - Number(holdsData(b)));
+  // A socket directory outside the instance (the /tmp fallback) left by the old server: made again at start.
+  if (!p.sock.startsWith(p.dir + path.sep)) {
+    const st = fs.lstatSync(p.sock, { throwIfNoEntry: false });
+    if (st?.isDirectory() && st.uid === sharedUid) fs.rmSync(p.sock, { recursive: true, force: true });
+  }
+  for (const name of names) await runAs.chownTree(path.join(p.dir, name));
+  runAs.chown(p.dir);
 }
 
 /** Removes the instance's files (its server must be stopped). Idempotent. */

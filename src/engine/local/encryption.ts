@@ -4,9 +4,10 @@
 //   plain/    the mount point, the cleartext view, only while mounted
 //   data ->   plain/pgdata (a symlink, so every other part of the engine keeps using <id>/data)
 // The passphrase (the instance's data key, given by the caller) reaches gocryptfs on its stdin, never
-// a file or a command line. Run as root the mount is -allow_other with the kernel's
-// permission checks (default_permissions), so the PostgreSQL user can use its 0700 data dir and other
-// users cannot; run as ourselves, only we (and PostgreSQL, which runs as us) can.
+// a file or a command line. Run as root, root mounts it -allow_other with the kernel's permission
+// checks (default_permissions): the instance's own user (which runs its PostgreSQL) can use its 0700
+// data dir, other users (other instances' among them) cannot, and the cipher dir stays root's; run as
+// ourselves, only we (and PostgreSQL, which runs as us) can.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -101,7 +102,7 @@ export async function ensureEncryptedData(p: InstancePaths, passphrase: string, 
     const root = process.getuid?.() === 0;
     await gocryptfs([...(root ? ['-allow_other'] : []), cipher, plain], passphrase);
   }
-  // The mount's root: traversable by the PostgreSQL user, as the instance dir is.
+  // The mount's root: the instance user's, as the instance dir is.
   runAs.chown(plain);
   fs.chmodSync(plain, 0o711);
   if (!link) fs.symlinkSync(path.join('plain', PGDATA), p.data);

@@ -8,13 +8,13 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
-import { resolveRunAs, type RunAs } from './runas.ts';
+import { resolveRunAs, type RunAsResolver } from './runas.ts';
 import { Layout } from './layout.ts';
 import { ENCODINGS, Templates, type Encoding } from './templates.ts';
 import { CONF_FILE, postmasterArgs, renderConf, renderHba } from './config.ts';
 import { ensureDir, writeIfChanged } from './files.ts';
-import { cleanTrash, ensureSocketDir, provisionData, removeInstance } from './datadir.ts';
-import { findPostmaster, killAll, orphanedHelpers, removeStalePidFile, scanProcesses, startPostmaster, stopPostmaster, waitReady } from './process.ts';
+import { adoptFiles, cleanTrash, ensureSocketDir, ownedByOther, provisionData, removeInstance } from './datadir.ts';
+import { findPostmaster, killAll, orphanedHelpers, removeStalePidFile, scanProcesses, startPostmaster, stopPostmaster, uidOf, waitReady } from './process.ts';
 import { dropDatabase, dropRole, ensureAdminRole, ensureDatabase, ensureRole, superuserClient, terminateClients } from './roles.ts';
 import { ensureEncryptedData, isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
 import { baseBackup, conninfo, ensureSlots, isStandbyData, probe, promote, recoveryConf, replicas } from './replication.ts';
@@ -23,7 +23,10 @@ export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
   dataDir: string;
   log: Logger;
-  /** When running as root: the system user that runs PostgreSQL (default "pgcloud", created if missing). */
+  /**
+   * When running as root: the system user that makes templates (default "pgcloud", created if missing),
+   * and the prefix of the users of each instance ("pgcloud-<id suffix>", made with it, removed on destroy).
+   */
   user?: string;
   /** How long a server may take to accept connections after its start (default 60 s). */
   startTimeoutMs?: number;
@@ -48,15 +51,15 @@ class LocalEngine implements Engine {
   private readonly bins: Map<string, Binaries>;
   private readonly layout: Layout;
   private readonly templates: Templates;
-  private readonly runAs: RunAs;
+  private readonly users: RunAsResolver;
   private readonly log: Logger;
   private readonly startTimeoutMs: number;
 
-  constructor(layout: Layout, bins: Binaries[], templates: Templates, runAs: RunAs, log: Logger, startTimeoutMs: number) {
+  constructor(layout: Layout, bins: Binaries[], templates: Templates, users: RunAsResolver, log: Logger, startTimeoutMs: number) {
     this.layout = layout;
     this.bins = new Map(bins.map((b) => [b.major, b]));
     this.templates = templates;
-    this.runAs = runAs;
+    this.users = users;
     this.log = log;
     this.startTimeoutMs = startTimeoutMs;
   }
@@ -101,13 +104,15 @@ class LocalEngine implements Engine {
     const p = this.layout.instance(spec.id);
     const known = this.known.get(spec.id) ?? {};
     this.known.set(spec.id, known);
+    // Everything of the instance runs as and belongs to its own user (as root; else ourselves).
+    const runAs = await this.users.forInstance(spec.id);
 
     // 0. Encrypted at rest: the cipher directory mounted (or the existing mount adopted) first, so that
     //    <id>/data leads into the cleartext view. A plain data directory is never encrypted in place.
     if (spec.encryption) {
       if (spec.replication) throw new Error('encrypted data directories are not supported with streaming replication');
       const t = performance.now();
-      await ensureEncryptedData(p, spec.encryption.passphrase, this.runAs);
+      await ensureEncryptedData(p, spec.encryption.passphrase, runAs);
       known.mounted = true;
       if (performance.now() - t > 5) lap('mountMs', t);
     } else if (isEncrypted(p)) {
@@ -129,12 +134,25 @@ class LocalEngine implements Engine {
       const template = await this.templates.ensure(spec.major, spec.encoding as Encoding);
       if (performance.now() - t > 5) lap('templateMs', t);
       t = performance.now();
-      await provisionData(p, template, this.runAs, this.log);
+      await provisionData(p, template, runAs, this.log);
       lap('copyMs', t);
       copied = true;
       known.roleKey = undefined; // a new cluster
     } else if (version !== undefined && version !== spec.major) {
       throw new Error(`its data directory is PostgreSQL ${version}, not ${spec.major}`);
+    }
+    // Files of another user: made by an earlier pgcloud that ran every instance as the shared user.
+    // Its server (running as that user) is stopped, the files given to the instance's user, and the
+    // server started again below.
+    if (version !== undefined && ownedByOther(p, runAs)) {
+      const t = performance.now();
+      const pm = findPostmaster(p.data);
+      if (pm) await stopPostmaster(pm.pid);
+      await this.clearStrays(spec.id, p.data);
+      known.pid = undefined;
+      await adoptFiles(p, runAs, this.users.shared.uid);
+      lap('adoptMs', t);
+      this.log.warn({ id: spec.id, user: runAs.name }, 'instance files given to its own user');
     }
     const repl = spec.replication;
     const standby = repl?.role === 'standby';
@@ -152,11 +170,11 @@ class LocalEngine implements Engine {
       if (version === undefined) {
         const live = this.socketOrUndefined(repl.upstream);
         if (!live) throw new Error(`cannot make a standby: its primary ${repl.upstream} is not running`);
-        ensureDir(p.dir, 0o700, this.runAs.chown);
+        ensureDir(p.dir, 0o700, runAs.chown);
         const t = performance.now();
         await baseBackup({
           major: Number(spec.major), upstreamData: this.layout.instance(repl.upstream).data, upstreamSock: live.sock, upstreamPort: live.port,
-          slot: repl.slot, dest: p.data, recoveryConf: recoveryConf(conninfo(live.sock, live.port, repl.name), repl.slot), runAs: this.runAs, log: this.log,
+          slot: repl.slot, dest: p.data, recoveryConf: recoveryConf(conninfo(live.sock, live.port, repl.name), repl.slot), runAs, log: this.log,
         });
         lap('baseBackupMs', t);
         copied = true;
@@ -165,7 +183,7 @@ class LocalEngine implements Engine {
     }
 
     // 2. Configuration, rewritten every time (only touched when it differs).
-    ensureSocketDir(p, this.runAs);
+    ensureSocketDir(p, runAs);
     const extra: Record<string, string> = {};
     if (repl?.role === 'primary') extra.synchronous_standby_names = repl.synchronous.map((n) => `"${n.replaceAll('"', '')}"`).join(', ');
     if (repl?.role === 'standby' && upstream) {
@@ -173,11 +191,11 @@ class LocalEngine implements Engine {
         extra.primary_conninfo = conninfo(upstream.sock, upstream.port, repl.name);
         extra.primary_slot_name = repl.slot;
       } else if (fs.existsSync(path.join(p.data, 'recovery.conf'))) {
-        writeIfChanged(path.join(p.data, 'recovery.conf'), recoveryConf(conninfo(upstream.sock, upstream.port, repl.name), repl.slot), this.runAs.chown);
+        writeIfChanged(path.join(p.data, 'recovery.conf'), recoveryConf(conninfo(upstream.sock, upstream.port, repl.name), repl.slot), runAs.chown);
       }
     }
-    let changed = writeIfChanged(path.join(p.data, CONF_FILE), renderConf(spec, extra), this.runAs.chown);
-    changed = writeIfChanged(path.join(p.data, 'pg_hba.conf'), renderHba(spec.accessRules), this.runAs.chown) || changed;
+    let changed = writeIfChanged(path.join(p.data, CONF_FILE), renderConf(spec, extra), runAs.chown);
+    changed = writeIfChanged(path.join(p.data, 'pg_hba.conf'), renderHba(spec.accessRules), runAs.chown) || changed;
     const args = postmasterArgs(spec, p.data, p.sock);
 
     // 3. The server: adopt a live one that runs with these settings, else (re)start it.
@@ -187,7 +205,7 @@ class LocalEngine implements Engine {
     if (repl?.role === 'primary' && isStandbyData(p.data)) {
       const t = performance.now();
       if (pm && (pm.status === 'standby' || (await waitReady(p.data, pm.pid, this.startTimeoutMs)))) {
-        await promote(p.data, pm.pid, this.runAs, this.startTimeoutMs);
+        await promote(p.data, pm.pid, runAs, this.startTimeoutMs);
         pm = findPostmaster(p.data);
       } else {
         // Not running: it starts as a primary after replaying the WAL it has (no signal file, no recovery.conf).
@@ -199,6 +217,11 @@ class LocalEngine implements Engine {
     }
     if (pm && !sameArgs(pm.args, args)) {
       this.log.info({ id: spec.id, pid: pm.pid, running: pm.args, wanted: args }, 'restarting server to apply new settings');
+      await stopPostmaster(pm.pid);
+      pm = undefined;
+    }
+    if (pm && runAs.switching && uidOf(pm.pid) !== runAs.uid) {
+      this.log.warn({ id: spec.id, pid: pm.pid, user: runAs.name }, 'restarting server to run as its instance user');
       await stopPostmaster(pm.pid);
       pm = undefined;
     }
@@ -224,7 +247,7 @@ class LocalEngine implements Engine {
         args,
         dataDir: p.data,
         logFile: p.log,
-        runAs: this.runAs,
+        runAs,
         what: `PostgreSQL ${spec.major} server of ${spec.id}`,
         listen: `${spec.host}:${spec.port}`,
         timeoutMs: this.startTimeoutMs,
@@ -404,7 +427,16 @@ class LocalEngine implements Engine {
       if (left.length) throw new Error(`instance ${id}: ${left.join(', ')} is still mounted; not removing its files`);
       await removeInstance(p);
       this.known.delete(id);
+      // The user goes with the instance's last node (HA nodes share it), once nothing of it is left.
+      if (this.users.shared.switching && !this.userStillNeeded(id)) await this.users.removeInstanceUser(id);
     });
+  }
+
+  /** Whether another engine id of the same user (the other HA node) has files or work in progress. */
+  private userStillNeeded(id: string): boolean {
+    const user = this.users.userName(id);
+    const others = [...fs.readdirSync(this.layout.instances).filter((n) => !n.startsWith('.')), ...this.locks.keys()];
+    return others.some((o) => o !== id && this.users.userName(o) === user);
   }
 
   async stopAll(): Promise<void> {
@@ -449,7 +481,8 @@ const sameArgs = (a: string[], b: string[]) => a.length === b.length && a.every(
 
 export async function createLocalEngine(opts: LocalEngineOptions): Promise<Engine> {
   const log = opts.log;
-  const runAs = resolveRunAs(opts.user, log);
+  const users = await resolveRunAs(opts.user, log);
+  const runAs = users.shared;
   const layout = new Layout(opts.dataDir);
   // The engine's root is only made if missing (never chmod'ed: it may be a directory we were given);
   // its subdirectories are ours: traversable by the PostgreSQL user when it is not us, private otherwise.
@@ -471,5 +504,5 @@ export async function createLocalEngine(opts: LocalEngineOptions): Promise<Engin
   await templates.cleanStale();
   await cleanTrash(layout.instances, log);
   log.debug({ versions: bins.map((b) => b.version), runAs: runAs.name, dataDir: layout.root }, 'local engine ready');
-  return new LocalEngine(layout, bins, templates, runAs, log, opts.startTimeoutMs ?? 60_000);
+  return new LocalEngine(layout, bins, templates, users, log, opts.startTimeoutMs ?? 60_000);
 }

@@ -113,6 +113,31 @@ export function scanProcesses(dataDir: string): { postmasters: number[]; orphans
   return { postmasters: postmasters.filter((pid) => !forked(pid)), orphans: orphans.concat(postmasters.filter(forked)) };
 }
 
+/** The real uid a process runs as (from /proc/<pid>/status), or undefined if it is gone. */
+export function uidOf(pid: number): number | undefined {
+  try {
+    const m = /^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Live processes running as uid (real, effective or saved), this one excepted. */
+export function processesOfUid(uid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const m = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(fs.readFileSync(`/proc/${entry}/status`, 'utf8'));
+      if (m && m.slice(1, 4).map(Number).includes(uid) && isAlive(Number(entry))) pids.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
 /** Processes whose working directory is dir or below it (a bootstrap backend of an initdb writing there). */
 export function processesInside(dir: string): number[] {
   const pids: number[] = [];

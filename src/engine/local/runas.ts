@@ -1,11 +1,17 @@
-// Which OS user runs initdb and postgres. PostgreSQL refuses to run as root, so when the service is
+// Which OS users run initdb and postgres. PostgreSQL refuses to run as root, so when the service is
 // root every PostgreSQL process runs as an unprivileged system user (created if missing), and the
-// files the engine makes for it are chowned to that user. Otherwise everything runs as ourselves.
-import { execFileSync, spawnSync } from 'node:child_process';
+// files the engine makes for it are chowned to that user. Templates (no tenant data) run as the shared
+// user `pgcloud`; each instance runs as a user of its own, `pgcloud-<suffix of its id>`, so a tenant
+// that reaches a shell (COPY ... FROM PROGRAM after granting itself pg_execute_server_program, which
+// CREATEROLE allows up to PostgreSQL 15) can touch only its own instance's files. Not root, everything
+// runs as ourselves.
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { killAll, processesOfUid } from './process.ts';
 
 export const DEFAULT_RUN_USER = 'pgcloud';
 
@@ -21,50 +27,130 @@ export interface RunAs {
   env(): NodeJS.ProcessEnv;
   /** Gives a path we made to the run user (no-op when not switching). */
   chown(p: string): void;
+  /** Gives a whole tree to the run user, each directory after its contents (no-op when not switching). */
+  chownTree(p: string): Promise<void>;
   /** Throws a clear error unless the run user can traverse every directory from / down to dir. */
   checkTraversable(dir: string): void;
 }
 
-function lookup(name: string): { uid: number; gid: number } | undefined {
-  try {
-    const line = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim();
-    const f = line.split(':');
-    return { uid: Number(f[2]), gid: Number(f[3]) };
-  } catch {
-    return undefined;
+export interface RunAsResolver {
+  /** The user of templates: the shared one (`pgcloud`), or ourselves. */
+  readonly shared: RunAs;
+  /** The user of an instance's servers and files (node `<id>.<n>` of an HA instance shares node 0's): made if missing. */
+  forInstance(engineId: string): Promise<RunAs>;
+  /** Name of the instance's user (ourselves when not switching). */
+  userName(engineId: string): string;
+  /** Kills what still runs as the instance's user, then removes the user and its group. Idempotent. */
+  removeInstanceUser(engineId: string): Promise<void>;
+}
+
+/**
+ * The system user of an instance: `<prefix>-<id without "postgres-">`, the same for every HA node of it
+ * (`<id>.1` streams over `<id>`'s socket, so they share one user). Ids that do not make a valid short
+ * user name get `<prefix>_<hash>` (the "_" keeps the two forms apart). Linux allows 32 characters.
+ */
+export function instanceUserName(prefix: string, engineId: string): string {
+  const base = engineId.replace(/\.\d+$/, '');
+  const suffix = base.replace(/^postgres-/, '');
+  if (/^[a-z0-9]+$/.test(suffix) && prefix.length + 1 + suffix.length <= 32) return `${prefix}-${suffix}`;
+  return `${prefix}_${createHash('sha256').update(base).digest('hex').slice(0, 12)}`;
+}
+
+const run = (cmd: string, args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+    execFile(cmd, args, { encoding: 'utf8' }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr: stderr || (err && typeof err.code !== 'number' ? err.message : '') }),
+    ),
+  );
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function lookup(name: string): Promise<{ uid: number; gid: number } | undefined> {
+  const r = await run('getent', ['passwd', name]);
+  if (r.code !== 0) return undefined;
+  const f = r.stdout.trim().split(':');
+  return { uid: Number(f[2]), gid: Number(f[3]) };
+}
+
+// useradd/userdel lock /etc/passwd: ours run one at a time, and a lock held by another process (exit
+// 10) is waited out.
+let userOps: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+  const next = userOps.then(fn, fn);
+  userOps = next.catch(() => {});
+  return next;
+}
+
+async function withLockRetry(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  for (let i = 0; ; i++) {
+    const r = await run(cmd, args);
+    if (r.code !== 10 || i >= 50) return r;
+    await sleep(100);
   }
 }
 
-function ensureSystemUser(name: string, log: Logger): { uid: number; gid: number } {
-  let ids = lookup(name);
+async function ensureSystemUser(name: string, log: Logger): Promise<{ uid: number; gid: number }> {
+  const ids = await lookup(name);
   if (ids) return ids;
-  log.info({ user: name }, 'creating system user for PostgreSQL processes');
-  const r = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name], { encoding: 'utf8' });
-  ids = lookup(name); // another process may have created it concurrently (useradd exits 9)
-  if (!ids) throw new Error(`could not create system user ${name} (useradd: ${r.error?.message ?? r.stderr?.trim() ?? `exit ${r.status}`})`);
-  return ids;
+  return oneAtATime(async () => {
+    let ids = await lookup(name);
+    if (ids) return ids;
+    log.info({ user: name }, 'creating system user for PostgreSQL processes');
+    const r = await withLockRetry('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
+    ids = await lookup(name); // another process may have created it concurrently (useradd exits 9)
+    if (!ids) throw new Error(`could not create system user ${name} (useradd: ${r.stderr.trim() || `exit ${r.code}`})`);
+    return ids;
+  });
+}
+
+async function removeSystemUser(name: string, log: Logger): Promise<void> {
+  await oneAtATime(async () => {
+    const ids = await lookup(name);
+    if (ids) {
+      // userdel refuses while a process runs as the user; what is left (a program a tenant started
+      // in the background) dies with its instance, so the uid can never be handed on with it.
+      for (let i = 0; i < 3; i++) {
+        const pids = processesOfUid(ids.uid);
+        if (!pids.length) break;
+        log.warn({ user: name, pids }, 'killing processes left running as the instance user');
+        await killAll(pids);
+      }
+      const r = await withLockRetry('userdel', [name]);
+      if (r.code !== 0 && r.code !== 6) throw new Error(`could not remove system user ${name} (userdel: ${r.stderr.trim() || `exit ${r.code}`})`);
+      log.info({ user: name }, 'removed system user of a destroyed instance');
+    }
+    // userdel removes the user's own group unless USERGROUPS_ENAB is off.
+    if ((await run('getent', ['group', name])).code === 0) {
+      const r = await withLockRetry('groupdel', [name]);
+      if (r.code !== 0 && r.code !== 6) throw new Error(`could not remove group ${name} (groupdel: ${r.stderr.trim() || `exit ${r.code}`})`);
+    }
+  });
 }
 
 const baseEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', LANG: 'C' });
 
-export function resolveRunAs(user: string | undefined, log: Logger): RunAs {
-  if (process.getuid?.() !== 0) {
-    const me = os.userInfo();
-    if (user && user !== me.username) log.warn({ user, me: me.username }, 'not root: PostgreSQL runs as the current user, ignoring the user option');
-    return {
-      name: me.username,
-      uid: me.uid,
-      gid: me.gid,
-      switching: false,
-      spawnIds: () => ({}),
-      env: baseEnv,
-      chown: () => {},
-      checkTraversable: () => {},
-    };
-  }
-  const name = user ?? DEFAULT_RUN_USER;
-  if (name === 'root') throw new Error('PostgreSQL cannot run as root: choose another user');
-  const { uid, gid } = ensureSystemUser(name, log);
+/** find -depth: a directory is given after its contents, so an owned top means an owned tree (symlinks not followed). */
+function chownTree(p: string, uid: number, gid: number): Promise<void> {
+  return run('find', [p, '-depth', '-exec', 'chown', '-h', `${uid}:${gid}`, '{}', '+']).then((r) => {
+    if (r.code !== 0) throw new Error(`could not give ${p} to uid ${uid}: ${r.stderr.trim() || `exit ${r.code}`}`);
+  });
+}
+
+function ourselves(): RunAs {
+  const me = os.userInfo();
+  return {
+    name: me.username,
+    uid: me.uid,
+    gid: me.gid,
+    switching: false,
+    spawnIds: () => ({}),
+    env: baseEnv,
+    chown: () => {},
+    chownTree: async () => {},
+    checkTraversable: () => {},
+  };
+}
+
+function switchingTo(name: string, uid: number, gid: number): RunAs {
   if (uid === 0) throw new Error(`user ${name} has uid 0; PostgreSQL cannot run as root`);
   return {
     name,
@@ -74,6 +160,7 @@ export function resolveRunAs(user: string | undefined, log: Logger): RunAs {
     spawnIds: () => ({ uid, gid }),
     env: baseEnv,
     chown: (p) => fs.chownSync(p, uid, gid),
+    chownTree: (p) => chownTree(p, uid, gid),
     checkTraversable(dir) {
       const chain: string[] = [];
       for (let d = path.resolve(dir); ; d = path.dirname(d)) {
@@ -92,6 +179,40 @@ export function resolveRunAs(user: string | undefined, log: Logger): RunAs {
           `user ${name}, which runs PostgreSQL, cannot traverse ${r.stdout || dir} on the way to ${dir}; ` +
             `allow it (e.g. chmod o+x ${r.stdout || dir}) or use a data directory it can reach`,
         );
+    },
+  };
+}
+
+/** The users PostgreSQL runs as: `user` (default "pgcloud") for templates and as the prefix of instance users. */
+export async function resolveRunAs(user: string | undefined, log: Logger): Promise<RunAsResolver> {
+  if (process.getuid?.() !== 0) {
+    const me = ourselves();
+    if (user && user !== me.name) log.warn({ user, me: me.name }, 'not root: PostgreSQL runs as the current user, ignoring the user option');
+    return { shared: me, forInstance: async () => me, userName: () => me.name, removeInstanceUser: async () => {} };
+  }
+  const prefix = user ?? DEFAULT_RUN_USER;
+  if (prefix === 'root') throw new Error('PostgreSQL cannot run as root: choose another user');
+  if (!/^[a-z_][a-z0-9_-]{0,18}$/.test(prefix)) throw new Error(`user ${prefix}: 1-19 characters of a-z, 0-9, _ and - (instance users are named after it)`);
+  const shared = await ensureSystemUser(prefix, log);
+  const cache = new Map<string, RunAs>();
+  const userName = (engineId: string) => instanceUserName(prefix, engineId);
+  return {
+    shared: switchingTo(prefix, shared.uid, shared.gid),
+    userName,
+    async forInstance(engineId) {
+      const name = userName(engineId);
+      let r = cache.get(name);
+      if (!r) {
+        const ids = await ensureSystemUser(name, log);
+        r = switchingTo(name, ids.uid, ids.gid);
+        cache.set(name, r);
+      }
+      return r;
+    },
+    async removeInstanceUser(engineId) {
+      const name = userName(engineId);
+      cache.delete(name);
+      await removeSystemUser(name, log);
     },
   };
 }
