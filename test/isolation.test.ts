@@ -13,6 +13,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { execFileSync, spawn } from 'node:child_process';
 import { createLocalEngine } from '../src/engine/local/index.ts';
+import { openStore } from '../src/store/db.ts';
 import { instanceUserName } from '../src/engine/local/runas.ts';
 import type { Engine, InstanceSpec } from '../src/engine/types.ts';
 import { scramVerifier } from '../src/core/scram.ts';
@@ -236,4 +237,18 @@ test('an instance of an earlier pgcloud (shared user, server running as it) is t
   await c.end();
   await reborn.destroy(s.id);
   assert.equal(uidOfUser(user), undefined);
+});
+
+test('the store is private to the service (the data directory is traversable by PostgreSQL users as root)', async () => {
+  const dir = path.join(root, 'store');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'pgcloud.db'), '', { mode: 0o644 }); // as an earlier pgcloud made it
+  fs.chmodSync(path.join(dir, 'pgcloud.db'), 0o644);
+  const db = await openStore(dir, '');
+  try {
+    await db.selectFrom('instances').select('id').execute(); // the WAL files exist while it is open
+    for (const f of ['pgcloud.db', 'pgcloud.db-wal', 'pgcloud.db-shm']) assert.equal(fs.statSync(path.join(dir, f)).mode & 0o777, 0o600, f);
+  } finally {
+    await db.destroy();
+  }
 });

@@ -36,7 +36,13 @@ export async function openStore(dataDir: string, url = process.env.PGCLOUD_STORE
     }
   } else {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const sqlite = new SQLite(path.join(dataDir, 'pgcloud.db'));
+    // Private to us: as root the data directory is traversable (0711) by the PostgreSQL users, and a
+    // tenant with a shell through its server could otherwise read every tenant's rows. SQLite gives its
+    // -wal and -shm files the database file's mode; ones made by an earlier pgcloud (0644) are fixed.
+    const file = path.join(dataDir, 'pgcloud.db');
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+    const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
