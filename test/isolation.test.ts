@@ -14,6 +14,7 @@ import pino from 'pino';
 import { execFileSync, spawn } from 'node:child_process';
 import { createLocalEngine } from '../src/engine/local/index.ts';
 import { openStore } from '../src/store/db.ts';
+import { encryptionMissing } from '../src/engine/local/encryption.ts';
 import { instanceUserName } from '../src/engine/local/runas.ts';
 import type { Engine, InstanceSpec } from '../src/engine/types.ts';
 import { scramVerifier } from '../src/core/scram.ts';
@@ -234,6 +235,40 @@ test('an instance of an earlier pgcloud (shared user, server running as it) is t
   assert.equal(procUid((await reborn.observe(s.id)).pid!), uid);
   c = await connect(s);
   assert.equal((await c.query('SELECT v FROM kept')).rows[0].v, 42);
+  await c.end();
+  await reborn.destroy(s.id);
+  assert.equal(uidOfUser(user), undefined);
+});
+
+test('an encrypted instance of an earlier pgcloud is taken over too, its gocryptfs.conf left to root', async (t) => {
+  if (!root0) return t.skip('needs root');
+  if (encryptionMissing().length) return t.skip(`no ${encryptionMissing().join(', ')}`);
+  const s = await spec({ encryption: { passphrase: 'a'.repeat(64) } });
+  await engine.ensureRunning(s);
+  let c = await connect(s);
+  await c.query('CREATE TABLE kept (v int); INSERT INTO kept VALUES (7)');
+  await c.end();
+  const user = instanceUserName('pgcloud', s.id);
+  const shared = uidOfUser('pgcloud')!;
+  // Its server stopped with the cleartext view still mounted, the instance user gone, and the files
+  // (cleartext ones through the mount) the shared user's, as an earlier pgcloud left them.
+  const { pid } = await engine.observe(s.id);
+  process.kill(pid!, 'SIGINT');
+  while (fs.existsSync(`/proc/${pid}`)) await sleep(10);
+  execFileSync('userdel', ['--force', user]); // its gocryptfs (root) keeps a thread that acted as it
+  const data = fs.realpathSync(path.join(instanceDir(s.id), 'data'));
+  for (const f of [path.join(instanceDir(s.id), 'plain'), path.join(instanceDir(s.id), 'sock'), path.join(instanceDir(s.id), 'server.log'), instanceDir(s.id)]) fs.chownSync(f, shared, shared);
+  execFileSync('chown', ['-R', `${shared}:${shared}`, data]);
+
+  const reborn = await open();
+  await reborn.ensureRunning(s);
+  const uid = uidOfUser(user)!;
+  assert.equal(procUid((await reborn.observe(s.id)).pid!), uid);
+  const cipher = path.join(instanceDir(s.id), 'cipher');
+  assert.deepEqual(notOwnedBy(instanceDir(s.id), uid).filter((f) => f !== cipher && !f.startsWith(cipher + path.sep)), []);
+  assert.equal(fs.statSync(path.join(cipher, 'gocryptfs.conf')).uid, 0);
+  c = await connect(s);
+  assert.equal((await c.query('SELECT v FROM kept')).rows[0].v, 7);
   await c.end();
   await reborn.destroy(s.id);
   assert.equal(uidOfUser(user), undefined);

@@ -72,7 +72,8 @@ export function ownedByOther(p: InstancePaths, runAs: RunAs): boolean {
 /**
  * Gives the instance's files to runAs (its server stopped). What holds the data directory goes last and
  * chownTree gives a tree's top after its contents, so ownedByOther stays true until everything is done
- * and an interrupted run is simply done again. An encrypted instance's cipher files stay root's.
+ * and an interrupted run is simply done again. An encrypted instance's cipher/ is left alone: gocryptfs
+ * gives its files the owners given in the cleartext view, and its gocryptfs.conf stays root's.
  */
 export async function adoptFiles(p: InstancePaths, runAs: RunAs, sharedUid: number): Promise<void> {
   const target = fs.realpathSync(p.data);

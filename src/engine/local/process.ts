@@ -123,14 +123,21 @@ export function uidOf(pid: number): number | undefined {
   }
 }
 
-/** Live processes running as uid (real, effective or saved), this one excepted. */
+/**
+ * Live processes with a thread running as uid (real, effective or saved): what userdel counts as using
+ * the user. Threads too: gocryptfs, run as root, acts as the caller on a thread of its own.
+ */
 export function processesOfUid(uid: number): number[] {
   const pids: number[] = [];
+  const runsAs = (status: string) => {
+    const m = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(status);
+    return m !== null && m.slice(1, 4).map(Number).includes(uid);
+  };
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      const m = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(fs.readFileSync(`/proc/${entry}/status`, 'utf8'));
-      if (m && m.slice(1, 4).map(Number).includes(uid) && isAlive(Number(entry))) pids.push(Number(entry));
+      const tasks = fs.readdirSync(`/proc/${entry}/task`);
+      if (tasks.some((t) => runsAs(fs.readFileSync(`/proc/${entry}/task/${t}/status`, 'utf8'))) && isAlive(Number(entry))) pids.push(Number(entry));
     } catch {
       /* gone */
     }

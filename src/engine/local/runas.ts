@@ -105,16 +105,22 @@ async function ensureSystemUser(name: string, log: Logger): Promise<{ uid: numbe
 async function removeSystemUser(name: string, log: Logger): Promise<void> {
   await oneAtATime(async () => {
     const ids = await lookup(name);
+    if (ids?.uid === 0) throw new Error(`user ${name} has uid 0: not removing it`);
     if (ids) {
-      // userdel refuses while a process runs as the user; what is left (a program a tenant started
-      // in the background) dies with its instance, so the uid can never be handed on with it.
-      for (let i = 0; i < 3; i++) {
+      // userdel refuses while a process runs as the user (exit 8); what is left (a program a tenant
+      // started in the background, a gocryptfs still exiting) dies with its instance, so the uid is
+      // never handed on with it.
+      let r: Awaited<ReturnType<typeof run>>;
+      for (let i = 0; ; i++) {
         const pids = processesOfUid(ids.uid);
-        if (!pids.length) break;
-        log.warn({ user: name, pids }, 'killing processes left running as the instance user');
-        await killAll(pids);
+        if (pids.length) {
+          log.warn({ user: name, pids }, 'killing processes left running as the instance user');
+          await killAll(pids);
+        }
+        r = await withLockRetry('userdel', [name]);
+        if (r.code !== 8 || i >= 5) break;
+        await sleep(100);
       }
-      const r = await withLockRetry('userdel', [name]);
       if (r.code !== 0 && r.code !== 6) throw new Error(`could not remove system user ${name} (userdel: ${r.stderr.trim() || `exit ${r.code}`})`);
       log.info({ user: name }, 'removed system user of a destroyed instance');
     }
