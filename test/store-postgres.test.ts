@@ -27,7 +27,7 @@ const HOUR = 31; // one hour of the same, pay-as-you-go
 const INITIAL = 7 * MONTH; // every account's initial balance: the concurrency test's account can pay for exactly 7
 const APP_PW = 'App#User2026x';
 
-const runAs = resolveRunAs(undefined, pino({ level: 'silent' }));
+const runAs = (await resolveRunAs(undefined, pino({ level: 'silent' }))).shared;
 let storeRoot = '';
 let storeData = '';
 let pgCtl = '';
