@@ -12,7 +12,8 @@ export default defineAction<{ TempCredit?: boolean }, Record<string, unknown>>({
     TempCredit: { type: 'boolean', description: 'Whether to query the temporary credit (always 0 in pgcloud).' },
   },
   async handle(ctx) {
-    await ensureBalance(ctx.db, ctx.account.uin, ctx.config.initialBalance, ctx.clock.now().toISOString());
+    // The balance row and its initial top-up are one write: an order at the same moment sees both or neither.
+    await ctx.db.transaction().execute((trx) => ensureBalance(trx, ctx.account.uin, ctx.config.initialBalance, ctx.clock.now().toISOString()));
     const row = (await getBalance(ctx.db, ctx.account.uin))!;
     const balance = Number(row.balance);
     const frozen = Number(row.frozen);
