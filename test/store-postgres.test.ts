@@ -263,7 +263,10 @@ test('20 concurrent prepaid orders against a balance for 7: exactly 7 paid, one 
   assert.equal(flows[0]!.n, (await q('select deal_name from orders')).length, 'every order has its own FlowId');
   const bal = await q<{ balance: string; frozen: string }>('select balance::text, frozen::text from account_balances where uin = $1', [other.uin]);
   assert.deepEqual(bal, [{ balance: '0', frozen: '0' }]);
-  const min = await q<{ m: string }>('select min(running)::text as m from (select sum(amount) over (order by created_at, id) as running from ledger_entries where uin = $1) s', [other.uin]);
+  // In commit order: store transactions run one at a time and take their transaction id at their first
+  // write, so xmin orders them as they were applied (created_at is each request's own clock reading,
+  // taken before it waited for the lock).
+  const min = await q<{ m: string }>('select min(running)::text as m from (select sum(amount) over (order by xmin::text::bigint, id) as running from ledger_entries where uin = $1) s', [other.uin]);
   assert.ok(Number(min[0]!.m) >= 0, 'the balance never went below zero');
   const listed = await client.DescribeDBInstances({ Limit: 100 });
   assert.equal(listed.TotalCount, 7);
