@@ -212,6 +212,19 @@ test('InstanceCount 3 makes three instances with one order each', async () => {
     await db.end();
   }
   assert.equal(addresses.size, 3);
+  // Deal names are the day's (yyyymmdd + 6 digits) and never repeat, whatever the number of orders.
+  const day = () => new Date().toISOString().slice(0, 10).replaceAll('-', '');
+  const days = [day()];
+  const more = await client.CreateInstances({ ...base, InstanceCount: 10 });
+  days.push(day()); // a run across midnight (UTC) may see either date
+  const names = [...res.DealNames!, ...more.DealNames!];
+  for (const n of names) assert.match(n, new RegExp(`^(${days.join('|')})\\d{6}$`));
+  assert.equal(new Set(names).size, 13);
+  for (const id of more.DBInstanceIdSet!) {
+    await waitForStatus(client, id, 'running');
+    await client.IsolateDBInstances({ DBInstanceIdSet: [id] }); // one per call, as the real service wants
+  }
+  for (const id of more.DBInstanceIdSet!) await waitForStatus(client, id, 'isolated');
 });
 
 const rules: Array<[string, Record<string, unknown>, string]> = [

@@ -1,5 +1,5 @@
 // Identifier formats of the real service: "postgres-" + 8 lowercase alphanumerics,
-// 14-digit deal names, long digit-string bill ids, uuid v4 request ids.
+// Long digit-string bill ids (deal names are counted in the store: nextDealNames), uuid v4 request ids.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -22,12 +22,6 @@ const digits = (n: number): string => {
   while (s.length < n) s += String(randomInt(0, 10));
   return s;
 };
-
-/** Deal names look like 20180615110033: yyyymmdd followed by 6 digits. */
-export function newDealName(now: Date): string {
-  const ymd = now.toISOString().slice(0, 10).replaceAll('-', '');
-  return ymd + digits(6);
-}
 
 /** Bill ids look like 20181225711000768276471 (23 digits). */
 export function newBillId(now: Date): string {

@@ -13,10 +13,10 @@ import type { Store } from '../store/db.ts';
 import type { Config } from '../core/config.ts';
 import type { OffsetClock } from '../core/time.ts';
 import { isApiError } from '../core/errors.ts';
-import { newBillId, newDealName } from '../core/ids.ts';
+import { newBillId } from '../core/ids.ts';
 import { CURRENCY } from '../core/billing/pricing.ts';
 import { addMonths, HOUR_MS } from '../core/billing/period.ts';
-import { nextFlowId } from '../store/instances.ts';
+import { nextDealNames, nextFlowId } from '../store/instances.ts';
 import {
   entriesOfInstance, getClockOffset, listBalances, postEntries, restoreVoucher, setArrears, updateInstanceBilling, type NewEntry,
 } from '../store/billing.ts';
@@ -152,16 +152,16 @@ export class BillingLoop {
   private async renewOneMonth(id: string, uin: string, monthly: number, expire: string, now: Date): Promise<string | undefined> {
     const { db, config } = this.deps;
     const next = addMonths(new Date(expire), 1).toISOString();
-    const dealName = newDealName(now);
     const billId = newBillId(now);
     return db.transaction().execute(async (trx) => {
       const res = await trx.updateTable('instances').set({ expire_time: next, updated_at: now.toISOString() }).where('id', '=', id).where('expire_time', '=', expire).executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return undefined;
+      const [dealName] = await nextDealNames(trx, now, 1);
       await trx.insertInto('orders').values({
-        deal_name: dealName, uin, bill_id: billId, pay_mode: 1, count: 1, instance_ids: JSON.stringify([id]), amount: monthly, currency: CURRENCY,
+        deal_name: dealName!, uin, bill_id: billId, pay_mode: 1, count: 1, instance_ids: JSON.stringify([id]), amount: monthly, currency: CURRENCY,
         action: 'renew', flow_id: await nextFlowId(trx), created_at: now.toISOString(),
       }).execute();
-      await chargeOrders(trx, { uin, initialBalance: config.initialBalance, orders: [{ dealName, instanceId: id, amount: monthly }], billId, now, what: 'automatic renewal of 1 month of' });
+      await chargeOrders(trx, { uin, initialBalance: config.initialBalance, orders: [{ dealName: dealName!, instanceId: id, amount: monthly }], billId, now, what: 'automatic renewal of 1 month of' });
       return next;
     });
   }

@@ -4,7 +4,7 @@
 // handler never touches PostgreSQL.
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
-import { newBillId, newDealName, newInstanceId } from '../../../core/ids.ts';
+import { newBillId, newInstanceId } from '../../../core/ids.ts';
 import { scramVerifier } from '../../../core/scram.ts';
 import { resolveVersion } from '../../../core/catalog/versions.ts';
 import { DEFAULT_STORAGE_TYPE, STORAGE_TYPES } from '../../../core/catalog/types.ts';
@@ -13,7 +13,7 @@ import { addMonths } from '../../../core/billing/period.ts';
 import { INVALID_VOUCHER } from '../../../core/billing/vouchers.ts';
 import { insertInstanceBilling } from '../../../store/billing.ts';
 import { activityPercentOff, applyActivity, chargeOrders, freezeHours, pickVoucher } from '../billing.ts';
-import { insertOrdersWithInstances, nextFlowId } from '../../../store/instances.ts';
+import { insertOrdersWithInstances, nextDealNames, nextFlowId } from '../../../store/instances.ts';
 import { ensureDefaultNetwork, findSubnet, findVpc } from '../../../store/networks.ts';
 import { projectExists } from '../../../store/projects.ts';
 import { hasIpv6Loopback } from '../../../core/host.ts';
@@ -271,11 +271,12 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
         kmsKey = await ensureServiceKey(trx, boxFor(ctx.config.dataDir), ctx.account.uin, kmsRegion, nowIso);
       }
       let flowId = await nextFlowId(trx);
+      const names = await nextDealNames(trx, now, req.InstanceCount);
       const orders = [];
       const instances = [];
       for (let i = 0; i < req.InstanceCount; i++) {
         const id = newInstanceId();
-        const dealName = newDealName(now);
+        const dealName = names[i]!;
         ids.push(id);
         dealNames.push(dealName);
         orders.push({

@@ -3,7 +3,8 @@
 // the quota the storage watcher enforces (an instance read-only at its old quota becomes writable).
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
-import { newBillId, newDealName } from '../../../core/ids.ts';
+import { newBillId } from '../../../core/ids.ts';
+import { nextDealNames } from '../../../store/instances.ts';
 import { changeInstance, insertTask } from '../../../store/lifecycle.ts';
 import { checkFlag, checkStorage } from '../rules.ts';
 import { findInstance, requireStatus, SETTLED, statusDenied } from '../lifecycle.ts';
@@ -71,9 +72,8 @@ export default defineAction<Request, { DealName: string; BillId: string }>({
 
     const now = ctx.clock.now();
     const nowIso = now.toISOString();
-    const dealName = newDealName(now);
     const billId = newBillId(now);
-    await ctx.db.transaction().execute(async (trx) => {
+    const dealName = await ctx.db.transaction().execute(async (trx) => {
       const gen = await changeInstance(trx, row.id, SETTLED, {
         spec_code: spec.SpecCode, cpu: spec.CPU, memory_mb: spec.Memory, storage_gb: req.Storage, status: 'expanding', updated_at: nowIso,
         // Room again below the new quota: writable as soon as the change is applied.
@@ -85,10 +85,12 @@ export default defineAction<Request, { DealName: string; BillId: string }>({
         input: { DBInstanceId: row.id, SpecCode: spec.SpecCode, Memory: req.Memory, Cpu: spec.CPU, Storage: req.Storage },
       });
       // The order of the change (price differences are billing's to settle).
+      const [dealName] = await nextDealNames(trx, now, 1);
       await trx
         .insertInto('orders')
-        .values({ deal_name: dealName, uin: ctx.account.uin, bill_id: billId, pay_mode: row.charge_type === 'PREPAID' ? 1 : 0, count: 1, instance_ids: JSON.stringify([row.id]), amount: 0, currency: 'CNY', action: 'modify', flow_id: flowId, created_at: nowIso })
+        .values({ deal_name: dealName!, uin: ctx.account.uin, bill_id: billId, pay_mode: row.charge_type === 'PREPAID' ? 1 : 0, count: 1, instance_ids: JSON.stringify([row.id]), amount: 0, currency: 'CNY', action: 'modify', flow_id: flowId, created_at: nowIso })
         .execute();
+      return dealName!;
     });
     ctx.log.info({ instance: row.id, spec: spec.SpecCode, storage: req.Storage }, 'instance spec changing');
     ctx.wakeReconciler();
