@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import pg from 'pg';
 import { startService, postmastersUnder, type TestService } from './support/service.ts';
+import { Layout } from '../src/engine/local/layout.ts';
+import { BOOTSTRAP_USER } from '../src/engine/local/config.ts';
 import { createRequest, postgresClient, waitForStatus, login, errorOf, type PostgresClient } from './support/sdk.ts';
 
 const PASSWORD = 'Pgcloud#2026pw';
@@ -174,6 +176,8 @@ test('Semi-sync failover: SIGKILL of the primary under a write loop loses no ack
   assert.equal(repl.length, 1);
   await db.end();
   assert.equal(nodesOf(inst.DBInstanceId).length, 2);
+  // A former primary is rebuilt from a base backup, never from the template.
+  assert.ok(fs.existsSync(`${new Layout(`${svc.dataDir}/engine`).instance(inst.DBInstanceId).data}/backup_label.old`), 'the rebuilt standby came from a base backup');
   // The failover was measured: one observation in the failover histogram.
   const metrics = await (await fetch(`${svc.url}/metrics`)).text();
   assert.match(metrics, /^pgcloud_failover_duration_seconds_count 1$/m);
@@ -257,3 +261,42 @@ test('SwitchDBInstancePrimary: a planned switchover keeps every commit, the addr
   void tasks;
   await client.IsolateDBInstances({ DBInstanceIdSet: [inst.DBInstanceId] });
 });
+
+// A new standby is a copy of the template replaying the primary's WAL from the template's checkpoint
+// (no base backup): it must hold exactly what the primary holds, on recovery.conf (10, 11) and standby.signal (12+).
+for (const major of ['10', '17']) {
+  test(`PostgreSQL ${major}: a new standby made from the template streams and has the primary's writes`, async () => {
+    const failures = async () => Number(/^pgcloud_reconcile_failures_total (\d+)$/m.exec(await (await fetch(`${svc.url}/metrics`)).text())?.[1]);
+    const failedBefore = await failures();
+    const inst = await createHa({ DBMajorVersion: major });
+    const id = inst.DBInstanceId as string;
+    // A base backup's standby keeps its backup_label as backup_label.old once recovery starts; a template copy has none.
+    const standbyData = new Layout(`${svc.dataDir}/engine`).instance(`${id}.1`).data;
+    assert.ok(fs.existsSync(`${standbyData}/PG_VERSION`) && !fs.existsSync(`${standbyData}/backup_label.old`), 'the standby is a copy of the template');
+    const db = await login(inst, 'dbadmin', PASSWORD);
+    await db.query('CREATE TABLE t (id int PRIMARY KEY, v text)');
+    await db.query("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 5000) g");
+    const repl = await replication(db);
+    assert.equal(repl.length, 1);
+    assert.equal(repl[0]!.state, 'streaming');
+    assert.equal(repl[0]!.sync_state, 'sync');
+    const want = (await db.query('SELECT count(*)::int AS n, md5(string_agg(v, \',\' ORDER BY id)) AS h FROM t')).rows[0];
+    const lsn = (await db.query('SELECT pg_current_wal_lsn()::text AS l')).rows[0].l as string;
+    await db.end();
+    // The standby, over its own Unix socket.
+    const sb = new pg.Client({ host: new Layout(`${svc.dataDir}/engine`).instance(`${id}.1`).sock, port: inst.DBInstanceNetInfo[0].Port, user: BOOTSTRAP_USER, database: 'postgres' });
+    await sb.connect();
+    try {
+      assert.equal((await sb.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true);
+      assert.equal((await sb.query('SHOW server_version_num')).rows[0].server_version_num.slice(0, 2), major);
+      await waitFor('the standby to replay the writes', async () => (await sb.query('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn])).rows[0].ok || undefined);
+      const got = (await sb.query('SELECT count(*)::int AS n, md5(string_agg(v, \',\' ORDER BY id)) AS h FROM t')).rows[0];
+      assert.deepEqual(got, want);
+      assert.equal(got.n, 5000);
+    } finally {
+      await sb.end();
+    }
+    assert.equal(await failures(), failedBefore);
+    await client.IsolateDBInstances({ DBInstanceIdSet: [id] });
+  });
+}

@@ -15,8 +15,11 @@ const run = (cmd: string, args: string[]) =>
     execFile(cmd, args, { maxBuffer: 1 << 20 }, (err, _out, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`.trim())) : resolve())),
   );
 
-/** Copies the template into p.data (the caller checked it is not there yet). */
-export async function provisionData(p: InstancePaths, template: string, runAs: RunAs, log: Logger): Promise<void> {
+/**
+ * Copies the template into p.data (the caller checked it is not there yet); prepare, if given, finishes
+ * the copy before it counts as made.
+ */
+export async function provisionData(p: InstancePaths, template: string, runAs: RunAs, log: Logger, prepare?: (dir: string) => void): Promise<void> {
   ensureDir(p.dir, 0o700, runAs.chown);
   // An encrypted instance's data path is a link into its cleartext mount: the copy is made there, beside
   // the link's target, so no cleartext byte ever lands outside the mount.
@@ -41,6 +44,7 @@ export async function provisionData(p: InstancePaths, template: string, runAs: R
     }
     // The template is the shared user's: the copy becomes the instance user's before it counts as made.
     await runAs.chownTree(tmp);
+    prepare?.(tmp);
     fs.renameSync(tmp, target);
   } catch (e) {
     await fs.promises.rm(tmp, { recursive: true, force: true }).catch(() => {});

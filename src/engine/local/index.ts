@@ -17,7 +17,8 @@ import { adoptFiles, cleanTrash, ensureSocketDir, ownedByOther, provisionData, r
 import { findPostmaster, killAll, orphanedHelpers, removeStalePidFile, scanProcesses, startPostmaster, stopPostmaster, uidOf, waitReady } from './process.ts';
 import { dropDatabase, dropRole, ensureAdminRole, ensureDatabase, ensureRole, superuserClient, terminateClients } from './roles.ts';
 import { ensureEncryptedData, isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
-import { baseBackup, conninfo, ensureSlots, isStandbyData, probe, promote, recoveryConf, replicas } from './replication.ts';
+import { baseBackup, conninfo, ensureSlots, isStandbyData, markStandby, probe, promote, recoveryConf, replicas } from './replication.ts';
+import { shutdownCheckpoint, templateFitsPrimary } from './standby.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -127,7 +128,7 @@ class LocalEngine implements Engine {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
-    // A new standby's data directory is made from a base backup of its primary (below), not the template.
+    // A new standby's data directory is made below: from the template when its primary allows, else a base backup.
     if (version === undefined && spec.replication?.role !== 'standby') {
       if (fs.existsSync(p.data)) throw new Error(`${p.data} exists but has no PG_VERSION: not a PostgreSQL data directory`);
       let t = performance.now();
@@ -161,22 +162,34 @@ class LocalEngine implements Engine {
       upstream = this.socketOrUndefined(repl.upstream) ?? { sock: this.layout.instance(repl.upstream).sock, port: spec.port };
       // A data directory that is not a standby's (a former primary, which may hold writes its
       // successor never saw) is thrown away and made again from the current primary.
+      let rebuilt = false;
       if (version !== undefined && !isStandbyData(p.data)) {
         this.log.warn({ id: spec.id, upstream: repl.upstream }, 'rebuilding a former primary as a standby');
         await this.fenceNow(spec.id);
         await removeInstance(p);
         version = undefined;
+        rebuilt = true;
       }
       if (version === undefined) {
         const live = this.socketOrUndefined(repl.upstream);
         if (!live) throw new Error(`cannot make a standby: its primary ${repl.upstream} is not running`);
         ensureDir(p.dir, 0o700, runAs.chown);
         const t = performance.now();
-        await baseBackup({
-          major: Number(spec.major), upstreamData: this.layout.instance(repl.upstream).data, upstreamSock: live.sock, upstreamPort: live.port,
-          slot: repl.slot, dest: p.data, recoveryConf: recoveryConf(conninfo(live.sock, live.port, repl.name), repl.slot), runAs, log: this.log,
-        });
-        lap('baseBackupMs', t);
+        const rconf = recoveryConf(conninfo(live.sock, live.port, repl.name), repl.slot);
+        // A first standby of a primary still at its template's checkpoint: a copy of the template will do.
+        const template = rebuilt ? undefined : await this.templates.ensure(spec.major, spec.encoding as Encoding);
+        const tpl = template ? shutdownCheckpoint(template) : undefined;
+        if (template && tpl && (await templateFitsPrimary(tpl, live.sock, live.port, repl.slot, this.log))) {
+          await provisionData(p, template, runAs, this.log, (dir) => markStandby(dir, Number(spec.major), rconf, runAs));
+          lap('templateCopyMs', t);
+          this.log.info({ id: spec.id, from: template, upstream: repl.upstream }, 'standby made from a copy of the template');
+        } else {
+          await baseBackup({
+            major: Number(spec.major), upstreamData: this.layout.instance(repl.upstream).data, upstreamSock: live.sock, upstreamPort: live.port,
+            slot: repl.slot, dest: p.data, recoveryConf: rconf, runAs, log: this.log,
+          });
+          lap('baseBackupMs', t);
+        }
         copied = true;
         known.roleKey = undefined;
       }

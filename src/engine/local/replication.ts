@@ -87,6 +87,17 @@ async function copyTree(src: string, dst: string, top: boolean, chown: (p: strin
   }
 }
 
+function writePrivate(dir: string, name: string, content: string, runAs: RunAs): void {
+  fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+  runAs.chown(path.join(dir, name));
+}
+
+/** Makes the data directory dir start as a standby: standby.signal (12+; settings in pgcloud.conf) or recovery.conf. */
+export function markStandby(dir: string, major: number, recoveryConfText: string, runAs: RunAs): void {
+  if (major >= 12) writePrivate(dir, 'standby.signal', '', runAs);
+  else writePrivate(dir, 'recovery.conf', recoveryConfText, runAs);
+}
+
 export interface BaseBackupOptions {
   major: number;
   upstreamData: string;
@@ -121,14 +132,9 @@ export async function baseBackup(o: BaseBackupOptions): Promise<void> {
       const stop = o.major >= 15 ? 'SELECT labelfile, spcmapfile FROM pg_backup_stop(true)' : 'SELECT labelfile, spcmapfile FROM pg_stop_backup(false, true)';
       const res = await client.query(stop);
       stopped = true;
-      const write = (name: string, content: string) => {
-        fs.writeFileSync(path.join(tmp, name), content, { mode: 0o600 });
-        o.runAs.chown(path.join(tmp, name));
-      };
-      write('backup_label', res.rows[0].labelfile);
-      if (res.rows[0].spcmapfile) write('tablespace_map', res.rows[0].spcmapfile);
-      if (o.major >= 12) write('standby.signal', '');
-      else write('recovery.conf', o.recoveryConf);
+      writePrivate(tmp, 'backup_label', res.rows[0].labelfile, o.runAs);
+      if (res.rows[0].spcmapfile) writePrivate(tmp, 'tablespace_map', res.rows[0].spcmapfile, o.runAs);
+      markStandby(tmp, o.major, o.recoveryConf, o.runAs);
     } finally {
       if (!stopped) await client.query(o.major >= 15 ? 'SELECT pg_backup_stop(false)' : 'SELECT pg_stop_backup(false, false)').catch(() => {});
     }
