@@ -109,6 +109,11 @@ export interface Engine {
    * Idempotent: safe to call again after a crash at any point.
    */
   ensureRunning(spec: InstanceSpec): Promise<void>;
+  /**
+   * For a standby that has no data directory yet: prepares, beside it, a copy that ensureRunning may use
+   * instead of a base backup (only if it then fits the primary). May run while the primary is being made.
+   */
+  stageStandby?(spec: InstanceSpec): Promise<void>;
   observe(id: string): Promise<ObservedInstance>;
   /** Stops the server and starts it again with this spec (a new postmaster pid). */
   restart(spec: InstanceSpec): Promise<void>;

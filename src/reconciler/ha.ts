@@ -203,8 +203,14 @@ export class HaController {
     const now = await streaming();
     const sync = semi && now?.state === 'streaming' && !h.degraded;
     let specs = this.specs(row, ha, base, sync);
-    if (restart) await engine.restart(specs.primary);
-    else await engine.ensureRunning(specs.primary);
+    // A new standby's files are copied while the primary starts (used only if they fit it then).
+    const staging = engine.stageStandby?.(specs.standby).catch((e) => log.warn({ instance: row.id, err: e }, 'could not prepare the standby ahead'));
+    try {
+      if (restart) await engine.restart(specs.primary);
+      else await engine.ensureRunning(specs.primary);
+    } finally {
+      await staging;
+    }
     // From the primary found dead to the promoted node serving at the instance's address.
     if (failoverSince !== undefined) failoverDuration.observe((Date.now() - failoverSince) / 1000);
     await engine.ensureRunning(specs.standby);

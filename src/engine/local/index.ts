@@ -176,14 +176,17 @@ class LocalEngine implements Engine {
         ensureDir(p.dir, 0o700, runAs.chown);
         const t = performance.now();
         const rconf = recoveryConf(conninfo(live.sock, live.port, repl.name), repl.slot);
-        // A first standby of a primary still at its template's checkpoint: a copy of the template will do.
-        const template = rebuilt ? undefined : await this.templates.ensure(spec.major, spec.encoding as Encoding);
-        const tpl = template ? shutdownCheckpoint(template) : undefined;
-        if (template && tpl && (await templateFitsPrimary(tpl, live.sock, live.port, repl.slot, this.log))) {
-          await provisionData(p, template, runAs, this.log, (dir) => markStandby(dir, Number(spec.major), rconf, runAs));
+        // A first standby of a primary still at its template's checkpoint: a copy of the template will do
+        // (the one stageStandby made, else one made now). Its own pg_control is what is checked.
+        const staged = `${p.data}.staged`;
+        if (!rebuilt && !fs.existsSync(staged)) await this.stageNow(spec);
+        const tpl = rebuilt ? undefined : shutdownCheckpoint(staged);
+        if (tpl && isStandbyData(staged) && (await templateFitsPrimary(tpl, live.sock, live.port, repl.slot, this.log))) {
+          fs.renameSync(staged, p.data);
           lap('templateCopyMs', t);
-          this.log.info({ id: spec.id, from: template, upstream: repl.upstream }, 'standby made from a copy of the template');
+          this.log.info({ id: spec.id, upstream: repl.upstream }, 'standby made from a copy of the template');
         } else {
+          await fs.promises.rm(staged, { recursive: true, force: true });
           await baseBackup({
             major: Number(spec.major), upstreamData: this.layout.instance(repl.upstream).data, upstreamSock: live.sock, upstreamPort: live.port,
             slot: repl.slot, dest: p.data, recoveryConf: rconf, runAs, log: this.log,
@@ -290,6 +293,21 @@ class LocalEngine implements Engine {
       known.slotsKey = repl.slots.join(',');
     }
     if (Object.keys(timings).length) this.log.info({ id: spec.id, pid, ...timings, totalMs: Math.round(performance.now() - t0) }, 'instance ensured');
+  }
+
+  stageStandby(spec: InstanceSpec): Promise<void> {
+    return this.serialize(spec.id, () => this.stageNow(spec));
+  }
+
+  /** A copy of the template marked as a standby, at <data>.staged (kept until the standby is made). */
+  private async stageNow(spec: InstanceSpec): Promise<void> {
+    const repl = spec.replication;
+    const p = this.layout.instance(spec.id);
+    if (repl?.role !== 'standby' || spec.encryption || fs.existsSync(p.data) || fs.existsSync(`${p.data}.staged`)) return;
+    const runAs = await this.users.forInstance(spec.id);
+    const template = await this.templates.ensure(spec.major, spec.encoding as Encoding);
+    const rconf = recoveryConf(conninfo(this.layout.instance(repl.upstream).sock, spec.port, repl.name), repl.slot);
+    await provisionData({ ...p, data: `${p.data}.staged` }, template, runAs, this.log, (dir) => markStandby(dir, Number(spec.major), rconf, runAs));
   }
 
   /** Stops a postmaster that lost its postmaster.pid, and kills backends left by a killed postmaster. */
