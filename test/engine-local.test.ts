@@ -366,3 +366,49 @@ test('stopAll during a template build kills its initdb and bootstrap backend and
   await e.prepareTemplates([major], ['UTF8']);
   assert.ok(fs.existsSync(path.join(dir, 'templates', `${major}-UTF8`, 'PG_VERSION')));
 });
+
+test('a new standby is a template copy while its slot holds the WAL since the template checkpoint, else a base backup; both stream the same data', async () => {
+  const major = newest();
+  const p = await spec(major, { replication: { role: 'primary', slots: ['s1', 's2'], synchronous: [] } });
+  const standby = async (n: number): Promise<InstanceSpec> =>
+    spec(major, { id: `${p.id}.${n}`, replication: { role: 'standby', upstream: p.id, slot: `s${n}`, name: `s${n}` } });
+  const s1 = await standby(1);
+  const s2 = await standby(2);
+  await Promise.all([engine.ensureRunning(p), engine.stageStandby!(s1), engine.stageStandby!(s2)]);
+  const db = await connect(p);
+  db.on('error', () => {});
+  const su = new pg.Client({ host: path.join(instanceDir(p.id), 'sock'), port: p.port, user: 'tencentdb_pgcloud', database: 'postgres' });
+  su.on('error', () => {});
+  await su.connect();
+  await db.query('CREATE TABLE t (id int PRIMARY KEY, v text)');
+  await db.query('INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 3000) g');
+  // s1's slot keeps the WAL from the template's checkpoint through a checkpoint: the copy still fits.
+  await su.query('CHECKPOINT');
+  await engine.ensureRunning(s1);
+  // s2's slot made again after a checkpoint no longer reaches back to it: a base backup.
+  await su.query("SELECT pg_drop_replication_slot('s2')");
+  await su.query('CHECKPOINT');
+  await engine.ensureRunning(s2);
+  assert.ok(!fs.existsSync(path.join(instanceDir(s1.id), 'data', 'backup_label.old')), 's1 is a copy of the template');
+  assert.ok(fs.existsSync(path.join(instanceDir(s2.id), 'data', 'backup_label.old')), 's2 came from a base backup');
+  assert.ok(!fs.existsSync(path.join(instanceDir(s2.id), 'data.staged')), 'the unused copy is removed');
+  await db.query('INSERT INTO t VALUES (3001, $1)', ['last']);
+  const want = await one(db, "SELECT count(*)::int AS n, md5(string_agg(v, ',' ORDER BY id)) AS h, pg_current_wal_lsn()::text AS lsn FROM t");
+  const streaming = async () => (await db.query("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming' ORDER BY 1")).rows.map((r) => r.application_name);
+  for (let i = 0; i < 200 && (await streaming()).length < 2; i++) await sleep(50);
+  assert.deepEqual(await streaming(), ['s1', 's2']);
+  for (const s of [s1, s2]) {
+    const c = new pg.Client({ host: path.join(instanceDir(s.id), 'sock'), port: s.port, user: 'tencentdb_pgcloud', database: 'postgres' });
+    await c.connect();
+    try {
+      for (let i = 0; i < 200 && !(await one(c, `SELECT pg_last_wal_replay_lsn() >= '${want.lsn}'::pg_lsn AS ok`)).ok; i++) await sleep(50);
+      const got = await one(c, "SELECT count(*)::int AS n, md5(string_agg(v, ',' ORDER BY id)) AS h, pg_is_in_recovery() AS r FROM t");
+      assert.deepEqual(got, { n: 3001, h: want.h, r: true }, s.id);
+    } finally {
+      await c.end();
+    }
+  }
+  await db.end();
+  await su.end();
+  for (const s of [s2, s1, p]) await engine.destroy(s.id);
+});
