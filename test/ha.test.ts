@@ -273,6 +273,9 @@ for (const major of ['10', '17']) {
     // A base backup's standby keeps its backup_label as backup_label.old once recovery starts; a template copy has none.
     const standbyData = new Layout(`${svc.dataDir}/engine`).instance(`${id}.1`).data;
     assert.ok(fs.existsSync(`${standbyData}/PG_VERSION`) && !fs.existsSync(`${standbyData}/backup_label.old`), 'the standby is a copy of the template');
+    // Owned by the instance's user, as the primary's files are (the template is the shared user's).
+    const owner = fs.statSync(new Layout(`${svc.dataDir}/engine`).instance(id).data).uid;
+    for (const f of ['', '/global/pg_control', '/base', major === '10' ? '/recovery.conf' : '/standby.signal']) assert.equal(fs.statSync(`${standbyData}${f}`).uid, owner, f);
     const db = await login(inst, 'dbadmin', PASSWORD);
     await db.query('CREATE TABLE t (id int PRIMARY KEY, v text)');
     await db.query("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 5000) g");

@@ -181,8 +181,9 @@ export class HaController {
 
   /**
    * Brings both nodes up: a failover or switchover first when one is due, then the primary (promoted
-   * if it was the standby) and its standby (made or rebuilt from a base backup), and waits until the
-   * standby streams. Semi-sync is synchronous only once the standby is caught up.
+   * if it was the standby) and its standby (a template copy when new, see engine/local/standby.ts, else
+   * made or rebuilt from a base backup), and waits until the standby streams. Semi-sync is synchronous
+   * only once the standby is caught up.
    */
   async converge(row: InstanceRow, base: InstanceSpec, restart: boolean): Promise<void> {
     const { engine, log } = this.deps;
