@@ -101,26 +101,14 @@ export class Reconciler {
   private async runPass(): Promise<void> {
     const { db, clock } = this.deps;
     const now = clock.now().toISOString();
-    // The same condition as needsWork().
-    const rows = await db
-      .selectFrom('instances')
-      .selectAll()
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('desired_state', '=', 'running'), eb('status', 'in', SERVING)]),
-          eb.and([eb('desired_state', '=', 'stopped'), eb('status', '=', 'isolating')]),
-          eb.and([eb('desired_state', '=', 'destroyed'), eb('status', '!=', 'recycled')]),
-        ]),
-      )
-      .orderBy('created_at')
-      .execute();
+    const rows = await needingWork(db).orderBy('created_at').execute();
     // Work first (new, changed, failing instances start at once), then the health and storage checks
     // of the settled ones, which may take a while and must not hold up a CreateInstances.
     const settled: InstanceRow[] = [];
     for (const row of rows) {
-      if (this.inFlight.has(row.id) || this.queue.some((q) => q.id === row.id)) continue;
+      if (this.busy(row.id)) continue;
       if (row.next_attempt_at && row.next_attempt_at > now) continue;
-      if (row.desired_state === 'running' && SETTLED.includes(row.status) && row.generation === row.applied_generation) settled.push(row);
+      if (isSettled(row)) settled.push(row);
       else this.queue.push(row);
     }
     this.drain();
@@ -135,14 +123,18 @@ export class Reconciler {
       if (!this.running) return;
       // Checked as it is now (a reconcile or an action may have changed it since the pass read it).
       const row = await this.deps.db.selectFrom('instances').selectAll().where('id', '=', listed.id).executeTakeFirst();
-      if (!row || row.desired_state !== 'running' || !SETTLED.includes(row.status) || row.generation !== row.applied_generation) continue;
-      if (this.inFlight.has(row.id) || this.queue.some((q) => q.id === row.id)) continue;
+      if (!row || !isSettled(row) || this.busy(row.id)) continue;
       if (await this.needsRepair(row)) {
-        if (this.inFlight.has(row.id) || this.queue.some((q) => q.id === row.id)) continue;
+        if (this.busy(row.id)) continue;
         this.queue.push(row);
         this.drain();
       }
     }
+  }
+
+  /** Queued or being reconciled. */
+  private busy(id: string): boolean {
+    return this.inFlight.has(id) || this.queue.some((q) => q.id === id);
   }
 
   /** The health (and HA) check of a settled instance, and its storage quota; true when it must be reconciled. */
@@ -374,8 +366,8 @@ export class Reconciler {
     const started = Date.now();
     // The queued row was read before the pass awaited other work, so a reconcile that finished meanwhile
     // may have changed it (an address given, a status settled): work from the row as it is now, under the lease.
-    const fresh = await db.selectFrom('instances').selectAll().where('id', '=', queued.id).executeTakeFirst();
-    if (!fresh || !needsWork(fresh) || (fresh.next_attempt_at && fresh.next_attempt_at > this.deps.clock.now().toISOString())) {
+    const fresh = await needingWork(db).where('id', '=', queued.id).executeTakeFirst();
+    if (!fresh || (fresh.next_attempt_at && fresh.next_attempt_at > this.deps.clock.now().toISOString())) {
       await this.release(queued.id, {});
       return;
     }
@@ -443,13 +435,22 @@ export class Reconciler {
   }
 }
 
-/** Whether the reconciler has anything to do for the row (the condition runPass selects by). */
-function needsWork(row: InstanceRow): boolean {
-  if (row.desired_state === 'running') return SERVING.includes(row.status);
-  if (row.desired_state === 'stopped') return row.status === 'isolating';
-  if (row.desired_state === 'destroyed') return row.status !== 'recycled';
-  return false;
+/** The instances the reconciler has anything to do for: to bring up, isolate or destroy. */
+function needingWork(db: Store) {
+  return db
+    .selectFrom('instances')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('desired_state', '=', 'running'), eb('status', 'in', SERVING)]),
+        eb.and([eb('desired_state', '=', 'stopped'), eb('status', '=', 'isolating')]),
+        eb.and([eb('desired_state', '=', 'destroyed'), eb('status', '!=', 'recycled')]),
+      ]),
+    );
 }
+
+/** Up, with nothing in progress: only health and storage checks to do. */
+const isSettled = (row: InstanceRow): boolean => row.desired_state === 'running' && SETTLED.includes(row.status) && row.generation === row.applied_generation;
 
 export function specOf(row: InstanceRow, host: string, port: number): InstanceSpec {
   return {
