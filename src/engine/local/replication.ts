@@ -122,8 +122,7 @@ export async function baseBackup(o: BaseBackupOptions): Promise<void> {
   const client = await superuserClient(o.upstreamSock, o.upstreamPort);
   const t0 = Date.now();
   try {
-    const { rows } = await client.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [o.slot]);
-    if (!rows.length) await client.query('SELECT pg_create_physical_replication_slot($1, true)', [o.slot]);
+    await createMissingSlots(client, [o.slot]);
     if (o.major >= 15) await client.query("SELECT pg_backup_start('pgcloud standby', true)");
     else await client.query("SELECT pg_start_backup('pgcloud standby', true, false)");
     let stopped = false;
@@ -148,14 +147,19 @@ export async function baseBackup(o: BaseBackupOptions): Promise<void> {
   }
 }
 
+/** Creates those of the physical slots that are missing, reserving WAL at once (a standby is made from them next). */
+export async function createMissingSlots(client: pg.Client, slots: string[]): Promise<void> {
+  const { rows } = await client.query('SELECT slot_name FROM pg_replication_slots');
+  const have = new Set(rows.map((r) => r.slot_name as string));
+  for (const s of slots) if (!have.has(s)) await client.query('SELECT pg_create_physical_replication_slot($1, true)', [s]);
+}
+
 /** Creates the physical replication slots a primary keeps for its standbys (missing ones only). */
 export async function ensureSlots(sock: string, port: number, slots: string[]): Promise<void> {
   if (!slots.length) return;
   const client = await superuserClient(sock, port);
   try {
-    const { rows } = await client.query('SELECT slot_name FROM pg_replication_slots');
-    const have = new Set(rows.map((r) => r.slot_name as string));
-    for (const s of slots) if (!have.has(s)) await client.query('SELECT pg_create_physical_replication_slot($1, true)', [s]);
+    await createMissingSlots(client, slots);
   } finally {
     await client.end().catch(() => {});
   }

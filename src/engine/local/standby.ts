@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { superuserClient } from './roles.ts';
+import { createMissingSlots } from './replication.ts';
 
 export interface ControlInfo {
   systemIdentifier: bigint;
@@ -49,8 +50,7 @@ export function shutdownCheckpoint(dataDir: string): ControlInfo | undefined {
 export async function templateFitsPrimary(tpl: ControlInfo, sock: string, port: number, slot: string, log: Logger): Promise<boolean> {
   const client = await superuserClient(sock, port);
   try {
-    const { rows: have } = await client.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [slot]);
-    if (!have.length) await client.query('SELECT pg_create_physical_replication_slot($1, true)', [slot]);
+    await createMissingSlots(client, [slot]);
     const { rows } = await client.query(
       `SELECT (SELECT system_identifier FROM pg_control_system())::text AS sysid,
               pg_is_in_recovery() AS recovery,
