@@ -9,6 +9,8 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { instanceUserName } from '../../src/engine/local/runas.ts';
+import { mountsUnder } from '../../src/engine/local/encryption.ts';
+import { isAlive, processesInside } from '../../src/engine/local/process.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -168,16 +170,8 @@ export function killPostgresUnder(dir: string): void {
   }
 }
 
-/** FUSE mount points at or below dir (gocryptfs mounts of encrypted instances). */
-export function fuseMountsUnder(dir: string): string[] {
-  const root = path.resolve(dir);
-  return fs
-    .readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter((l) => / - fuse/.test(l))
-    .map((l) => (l.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((m) => m === root || m.startsWith(root + path.sep));
-}
+/** Mount points at or below dir: under a test's data directory, only gocryptfs (FUSE) mounts of encrypted instances. */
+export const fuseMountsUnder = mountsUnder;
 
 export function unmountFuseUnder(dir: string): void {
   for (const m of fuseMountsUnder(dir).reverse()) {
@@ -192,21 +186,17 @@ export function unmountFuseUnder(dir: string): void {
   }
 }
 
-/** Processes whose command line mentions dir or whose working directory is inside it. */
+/** Live processes whose command line mentions dir or whose working directory is inside it. */
 function processesOf(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+  const mentioning = fs.readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) return false;
     try {
-      const cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
-      const state = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (state === 'Z') continue;
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir) || cwd === dir || cwd.startsWith(dir + path.sep)) pids.push(Number(entry));
+      return fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir) && isAlive(Number(entry));
     } catch {
-      /* process went away */
+      return false; // process went away
     }
-  }
-  return pids;
+  });
+  return [...new Set([...mentioning.map(Number), ...processesInside(dir)])];
 }
 
 /** SIGKILLs every process whose command line mentions dir (initdb, cp and the like) or that runs inside it. */
