@@ -3,9 +3,9 @@
 // reconciler gives up after its retries (status "offline"). Only bind() is attempted: no packet is sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tc from 'tencentcloud-sdk-nodejs';
 import { startService, postmastersUnder, type TestService } from './support/service.ts';
 import { postgresClient, waitForStatus, type PostgresClient } from './support/sdk.ts';
+import { billingClient } from './support/clients.ts';
 import { assertLedgerBalanced, balanceOf, ledger } from './support/billing.ts';
 
 const INITIAL = 1_000_000;
@@ -16,11 +16,7 @@ let uin: string;
 before(async () => {
   svc = await startService({ env: { PGCLOUD_INITIAL_BALANCE: String(INITIAL), PGCLOUD_PREWARM: 'none', PGCLOUD_ADDRESS_POOL: '0.0.0.0/30' } });
   client = postgresClient(svc);
-  const billing = new tc.billing.v20180709.Client({
-    credential: { secretId: svc.secretId, secretKey: svc.secretKey },
-    region: 'ap-guangzhou',
-    profile: { httpProfile: { endpoint: svc.endpoint, protocol: 'http://', reqTimeout: 60 } },
-  });
+  const billing = billingClient(svc);
   uin = String((await billing.DescribeAccountBalance({})).Uin);
 });
 after(async () => {

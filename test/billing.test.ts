@@ -3,9 +3,9 @@
 // service's balance and vouchers; after every test each balance is the sum of its ledger.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tc from 'tencentcloud-sdk-nodejs';
 import { startService, type TestService } from './support/service.ts';
 import { createRequest, postgresClient, errorOf, waitForStatus, type PostgresClient } from './support/sdk.ts';
+import { billingClient } from './support/clients.ts';
 import { assertLedgerBalanced, balanceOf, cli, ledger, readStore } from './support/billing.ts';
 
 const INITIAL = 1_000_000;
@@ -13,7 +13,7 @@ const MONTH = 18_600; // cdb.pg.z1.2g with 10 GB: 2 x 8800 + 10 x 100
 const HOUR = 31; // ceil(18600 x 1.2 / 720)
 let svc: TestService;
 let client: PostgresClient;
-let billing: InstanceType<typeof tc.billing.v20180709.Client>;
+let billing: ReturnType<typeof billingClient>;
 let uin: string;
 
 const base = createRequest({ DBMajorVersion: '15', InstanceChargeType: 'PREPAID' });
@@ -21,11 +21,7 @@ const base = createRequest({ DBMajorVersion: '15', InstanceChargeType: 'PREPAID'
 before(async () => {
   svc = await startService({ env: { PGCLOUD_INITIAL_BALANCE: String(INITIAL), PGCLOUD_PREWARM: '15', PGCLOUD_PROVISION_CONCURRENCY: '2' } });
   client = postgresClient(svc);
-  billing = new tc.billing.v20180709.Client({
-    credential: { secretId: svc.secretId, secretKey: svc.secretKey },
-    region: 'ap-guangzhou',
-    profile: { httpProfile: { endpoint: svc.endpoint, protocol: 'http://', reqTimeout: 60 } },
-  });
+  billing = billingClient(svc);
   uin = String((await billing.DescribeAccountBalance({})).Uin);
 });
 after(async () => {

@@ -14,10 +14,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import pino from 'pino';
-import * as tc from 'tencentcloud-sdk-nodejs';
 import { startService, freePort, postmastersUnder, type TestService } from './support/service.ts';
 import { createRequest, postgresClient, errorCode, waitForStatus, login, PASSWORD, type PostgresClient } from './support/sdk.ts';
-import { vpcClient, tagClient, kmsClient } from './support/clients.ts';
+import { billingClient, vpcClient, tagClient, kmsClient } from './support/clients.ts';
 import { resolveRunAs } from '../src/engine/local/runas.ts';
 import { findBinaries } from '../src/engine/local/binaries.ts';
 
@@ -35,7 +34,7 @@ let storeUrl = '';
 let store: pg.Pool;
 let svc: TestService;
 let pgc: PostgresClient;
-let billing: InstanceType<typeof tc.billing.v20180709.Client>;
+let billing: ReturnType<typeof billingClient>;
 let uin = '';
 
 function run(cmd: string, args: string[]): Promise<string> {
@@ -109,11 +108,7 @@ before(async () => {
   });
   pgc = postgresClient(svc);
   uin = (await q<{ uin: string }>('select uin from accounts where is_default = 1'))[0]!.uin;
-  billing = new tc.billing.v20180709.Client({
-    credential: { secretId: svc.secretId, secretKey: svc.secretKey },
-    region: 'ap-guangzhou',
-    profile: { httpProfile: { endpoint: svc.endpoint, protocol: 'http://', reqTimeout: 60 } },
-  });
+  billing = billingClient(svc);
 });
 
 after(async () => {

@@ -1,4 +1,4 @@
-// Official SDK clients of the companion services (vpc, tag, kms) pointed at a test service.
+// Official SDK clients of the companion services (vpc, tag, kms, billing) pointed at a test service.
 import * as tc from 'tencentcloud-sdk-nodejs';
 
 type Svc = { endpoint: string; secretId: string; secretKey: string };
@@ -11,3 +11,4 @@ const config = (svc: Svc, region: string) => ({
 export const vpcClient = (svc: Svc, region = 'ap-guangzhou') => new tc.vpc.v20170312.Client(config(svc, region));
 export const tagClient = (svc: Svc, region = 'ap-guangzhou') => new tc.tag.v20180813.Client(config(svc, region));
 export const kmsClient = (svc: Svc, region = 'ap-guangzhou') => new tc.kms.v20190118.Client(config(svc, region));
+export const billingClient = (svc: Svc, region = 'ap-guangzhou') => new tc.billing.v20180709.Client(config(svc, region));
