@@ -119,13 +119,16 @@ export class Reconciler {
   }
 
   private async check(settled: InstanceRow[]): Promise<void> {
+    // Measuring sizes costs disk walks: with many instances each is measured less often, so that all
+    // the walks of a round take at most a tenth of the time.
+    const storageEvery = Math.max(STORAGE_CHECK_MS, 10 * settled.reduce((ms, r) => ms + (this.storageCost.get(r.id) ?? 0), 0));
     for (const listed of settled) {
       if (!this.running) return;
       // Checked as it is now (a reconcile or an action may have changed it since the pass read it).
       const row = await this.deps.db.selectFrom('instances').selectAll().where('id', '=', listed.id).executeTakeFirst();
       if (!row || !isSettled(row) || this.busy(row.id)) continue;
-      if (await this.needsRepair(row)) {
-        if (this.busy(row.id)) continue;
+      if (!(await this.needsRepair(row))) await this.watchStorage(row, storageEvery);
+      else if (!this.busy(row.id)) {
         this.queue.push(row);
         this.drain();
       }
@@ -137,7 +140,7 @@ export class Reconciler {
     return this.inFlight.has(id) || this.queue.some((q) => q.id === id);
   }
 
-  /** The health (and HA) check of a settled instance, and its storage quota; true when it must be reconciled. */
+  /** The health (and HA) check of a settled instance; true when it must be reconciled. */
   private async needsRepair(row: InstanceRow): Promise<boolean> {
     if (row.ha) {
       // A standby's instance: failover, Semi-sync fallback, a dead standby brought back.
@@ -145,47 +148,32 @@ export class Reconciler {
         this.deps.log.warn({ instance: row.id, err: e }, 'HA check failed');
         return 'ok' as const;
       });
-      if (verdict === 'ok' && this.adopted.has(row.id)) {
-        await this.watchStorage(row);
-        return false;
-      }
+      if (verdict === 'ok' && this.adopted.has(row.id)) return false;
       if (verdict === 'primary-down' && row.status === 'running') await this.markRestartingIfDown(row.id, primaryEngineId(row));
       return true;
     }
     // Cheap health check; a server that died is brought back, and says so meanwhile.
     const down = row.status === 'running' && (await this.markRestartingIfDown(row.id));
-    if (!down && this.adopted.has(row.id)) {
-      await this.watchStorage(row);
-      return false;
-    }
-    return true;
+    return down || !this.adopted.has(row.id);
   }
 
   private readonly storageCheckedAt = new Map<string, number>();
-  /** The last measurement's duration per instance, and their sum. */
+  /** How long the last measurement of each instance took. */
   private readonly storageCost = new Map<string, number>();
-  private storageCostMs = 0;
-
-  private setStorageCost(id: string, ms: number | undefined): void {
-    this.storageCostMs += (ms ?? 0) - (this.storageCost.get(id) ?? 0);
-    if (ms === undefined) this.storageCost.delete(id);
-    else this.storageCost.set(id, ms);
-  }
 
   /**
    * Measures a settled instance's size on disk against its quota (Storage GB × the operator's scale):
    * at the quota it becomes read-only, below it writable again. The reconciler applies the change.
+   * Measured at most every everyMs.
    */
-  private async watchStorage(row: InstanceRow): Promise<void> {
+  private async watchStorage(row: InstanceRow, everyMs: number): Promise<void> {
     const { db, engine, config, log } = this.deps;
     const last = this.storageCheckedAt.get(row.id) ?? 0;
-    // Measuring costs disk walks: with many instances each is measured less often, so that all the
-    // walks together take at most a tenth of the time.
-    if (Date.now() - last < Math.max(STORAGE_CHECK_MS, 10 * this.storageCostMs)) return;
+    if (Date.now() - last < everyMs) return;
     this.storageCheckedAt.set(row.id, Date.now());
     const t0 = performance.now();
     const used = await engine.diskUsage(primaryEngineId(row)).catch(() => undefined);
-    this.setStorageCost(row.id, performance.now() - t0);
+    this.storageCost.set(row.id, performance.now() - t0);
     if (used === undefined) return;
     const quota = row.storage_gb * 1024 ** 3 * config.storageQuotaScale;
     const over = used >= quota;
@@ -379,7 +367,7 @@ export class Reconciler {
         this.adopted.delete(row.id);
         this.ha.forget(row.id);
         this.storageCheckedAt.delete(row.id);
-        this.setStorageCost(row.id, undefined);
+        this.storageCost.delete(row.id);
         await this.settle(row, { status: 'recycled', host: null, port: null });
         await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });
         log.info({ instance: row.id }, 'instance destroyed');
