@@ -299,7 +299,7 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
         });
       }
       await insertOrdersWithInstances(trx, orders, instances);
-      await attachNetwork(trx, { uin: ctx.account.uin, region: ctx.region, projectId, subnetId: network.subnetId, instanceIds: ids, securityGroupIds, now: nowIso });
+      await attachNetwork(trx, { subnetId: network.subnetId, instanceIds: ids, securityGroupIds, now: nowIso });
 
       // Payment, in the same transaction: any refusal rolls back the orders and instances above.
       const charges = ids.map((id, i) => ({ dealName: dealNames[i]!, instanceId: id, amount: unitPayable }));
