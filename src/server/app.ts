@@ -20,7 +20,7 @@ import { message, pickLanguage, type Language } from './messages.ts';
 import { fromFlat, fromJson, parseForm, parseJsonBody, type FlatParams } from './params.ts';
 import { hasMandatoryHeaders, parseTc3Authorization, utcDate, verifyTc3, verifyV1 } from './signature.ts';
 import { KeyCache } from './keys.ts';
-import { RATE_LIMITS, RateLimiter } from './ratelimit.ts';
+import { RateLimiter, rateLimitOf } from './ratelimit.ts';
 import { apiRequestDuration, apiRequests, registry as metricsRegistry, setInstanceStatusSource } from '../core/metrics.ts';
 import { registerConsole } from './console.ts';
 
@@ -80,8 +80,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const byName = new Map<string, ActionDefinition[]>();
   for (const def of registry.all()) byName.set(def.name, [...(byName.get(def.name) ?? []), def]);
 
-  const rateLimitOf = (def: ActionDefinition): number => RATE_LIMITS[def.name] ?? def.rateLimit ?? config.defaultRateLimit;
-
   // ---- replies ----------------------------------------------------------------------------
 
   const newTrace = (request: FastifyRequest | undefined): Trace => ({
@@ -93,7 +91,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const logLine = (trace: Trace, code: string) => {
     // Metrics: only known action names become labels (a client may send any string).
     const action = trace.action !== undefined && byName.has(trace.action) ? trace.action : 'unknown';
-    apiRequests.inc({ service: trace.service ?? 'unknown', action, code });
+    apiRequests.inc({ service: trace.service !== undefined && services.has(trace.service) ? trace.service : 'unknown', action, code });
     apiRequestDuration.observe({ action }, (performance.now() - trace.start) / 1000);
     log.info(
       { action: trace.action, service: trace.service, uin: trace.uin, requestId: trace.requestId, code, ms: Math.round((performance.now() - trace.start) * 100) / 100 },
@@ -215,6 +213,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (!version) return fail('MissingParameter', names.version);
     const hostLabel = (header(headers.host) ?? '').split('.')[0]!.split(':')[0]!.toLowerCase();
     const service = tc3Scope !== undefined && services.has(tc3Scope) ? tc3Scope : services.has(hostLabel) ? hostLabel : undefined;
+    // An unknown action is still logged with the service the client addressed (else its raw scope).
+    trace.service = service ?? tc3Scope?.slice(0, 32);
     const def = resolve(service, action, version);
     trace.service = def.service;
 
@@ -224,8 +224,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       if (!regions.has(region)) fail('UnsupportedRegion', region.slice(0, 64));
     } else if (def.regionRequired !== false) fail('MissingParameter', names.region);
 
-    const limit = rateLimitOf(def);
-    if (!limiter.allow(`${account.uin}/${def.service}/${def.name}`, limit)) fail('RequestLimitExceeded', String(limit));
+    const limit = rateLimitOf(def, config);
+    if (!limiter.allow(`${account.uin}/${region ?? ''}/${def.service}/${def.name}`, limit)) fail('RequestLimitExceeded', String(limit));
 
     const req =
       'json' in input ? fromJson(parseJsonBody(input.json), def.request) : fromFlat('flat' in input ? input.flat : parseForm(input.formText), def.request);

@@ -71,7 +71,6 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
   service: 'postgres',
   version: '2017-03-12',
   name: 'CreateInstances',
-  rateLimit: 100,
   request: {
     SpecCode: { type: 'string', required: true, description: 'Purchasable specification code (DescribeClasses SpecCode).' },
     Storage: { type: 'integer', required: true, description: 'Disk capacity in GB, step 10.' },
