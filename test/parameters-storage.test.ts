@@ -115,4 +115,11 @@ test('storage: at the quota the instance is readonly (writes refused, reads work
   assert.equal(inst.DBInstanceClass, 'cdb.pg.z1.8g');
   assert.notEqual((await sql('SHOW max_connections'))[0].max_connections, before);
   assert.equal(await errorCode(client.ModifyDBInstanceSpec({ DBInstanceId: id, Memory: 3, Storage: 20 })), 'InvalidParameterValue.SpecNotRecognizedError');
+  // The current Cpu (4) with a memory no 4-core spec has is the spec of that memory (as Terraform sends
+  // it); another Cpu no spec of that memory has is refused.
+  assert.equal(inst.DBInstanceCpu, 4);
+  assert.equal(await errorCode(client.ModifyDBInstanceSpec({ DBInstanceId: id, Memory: 4, Storage: 20, Cpu: 8 })), 'InvalidParameterValue.SpecNotRecognizedError');
+  await client.ModifyDBInstanceSpec({ DBInstanceId: id, Memory: 4, Storage: 20, Cpu: 4 });
+  inst = await waitForStatus(client, id, 'running');
+  assert.deepEqual([inst.DBInstanceClass, inst.DBInstanceCpu, inst.DBInstanceMemory], ['cdb.pg.z1.4g', 2, 4]);
 });

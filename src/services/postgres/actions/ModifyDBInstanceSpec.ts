@@ -56,9 +56,12 @@ export default defineAction<Request, { DealName: string; BillId: string }>({
 
     // The spec of that memory (and CPU), in the family of the current one when there are several.
     const family = row.spec_code.replace(/\.[^.]+$/, '');
-    const candidates = ctx.catalog.specs.filter(
-      (s) => s.Memory === req.Memory * 1024 && (req.Cpu === undefined || s.CPU === req.Cpu) && s.StorageTypes.includes(row.storage_type),
-    );
+    const ofMemory = (cpu: number | undefined) =>
+      ctx.catalog.specs.filter((s) => s.Memory === req.Memory * 1024 && (cpu === undefined || s.CPU === cpu) && s.StorageTypes.includes(row.storage_type));
+    // A Cpu equal to the current one is no request to keep it: the Terraform provider sends its last
+    // known cpu with a new memory (README, "Behaviour inferred from the Terraform provider").
+    let candidates = ofMemory(req.Cpu);
+    if (candidates.length === 0 && req.Cpu === row.cpu) candidates = ofMemory(undefined);
     const spec = candidates.find((s) => s.SpecCode.startsWith(family + '.')) ?? candidates[0];
     if (!spec)
       throw new ApiError('InvalidParameterValue.SpecNotRecognizedError', `No specification has ${req.Memory} GB of memory${req.Cpu !== undefined ? ` and ${req.Cpu} cores` : ''} for storage type ${row.storage_type}; see DescribeClasses.`);
