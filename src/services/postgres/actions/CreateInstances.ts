@@ -72,7 +72,6 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
   service: 'postgres',
   version: '2017-03-12',
   name: 'CreateInstances',
-  rateLimit: 100,
   request: {
     SpecCode: { type: 'string', required: true, description: 'Purchasable specification code (DescribeClasses SpecCode).' },
     Storage: { type: 'integer', required: true, description: 'Disk capacity in GB, step 10.' },
@@ -302,7 +301,7 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
       await insertOrdersWithInstances(trx, orders, instances);
       // Each instance is backed up by its default plan from the start, as on the real service.
       await ensureDefaultPlans(trx, ids.map((id) => ({ id, uin: ctx.account.uin })), nowIso);
-      await attachNetwork(trx, { uin: ctx.account.uin, region: ctx.region, projectId, subnetId: network.subnetId, instanceIds: ids, securityGroupIds, now: nowIso });
+      await attachNetwork(trx, { subnetId: network.subnetId, instanceIds: ids, securityGroupIds, now: nowIso });
 
       // Payment, in the same transaction: any refusal rolls back the orders and instances above.
       const charges = ids.map((id, i) => ({ dealName: dealNames[i]!, instanceId: id, amount: unitPayable }));
