@@ -56,9 +56,14 @@ test('150 CreateInstances in one second: about 100 pass, the rest RequestLimitEx
   const elapsed = Date.now() - started;
   const counts = tally(mine);
   const passed = counts.MissingParameter ?? 0;
-  assert.deepEqual(Object.keys(counts).sort(), ['MissingParameter', 'RequestLimitExceeded'], JSON.stringify(counts));
-  // Exactly 100 when the burst fits in one second; a slow machine lets a few more through.
-  assert.ok(passed >= 100 && passed <= 110, `${passed} passed in ${elapsed} ms: ${JSON.stringify(counts)}`);
+  const seen = `${passed} passed in ${elapsed} ms: ${JSON.stringify(counts)}`;
+  assert.equal(passed + (counts.RequestLimitExceeded ?? 0), 150, seen);
+  // No second of the burst let more than 100 through: exactly 100 when it fitted in one second, and at
+  // most 100 per started second when a loaded machine spread it over more (the burst lasted at most
+  // `elapsed` on the server too).
+  assert.ok(passed >= 100, seen);
+  assert.ok(passed <= 100 * Math.ceil(elapsed / 1000), seen);
+  if (elapsed < 1000) assert.equal(passed, 100, seen);
   assert.deepEqual(tally(theirs), { MissingParameter: 50 }, 'the other account has its own budget');
 
   // The window slides on: a second later the account may call again.

@@ -1,5 +1,4 @@
-// Stage 5, the rate limit: requests per second per account, region and action (the dimension Tencent
-// documents), each action's documented figure (src/core/catalog/rate-limits.json).
+// Stage 5, the rate limit: requests per second per account, region and action (the dimension Tencent documents).
 import type { Account, ActionDefinition } from '../../core/action.ts';
 import { fail } from '../gateway-error.ts';
 import type { RateLimiter } from '../ratelimit.ts';
