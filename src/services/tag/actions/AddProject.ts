@@ -11,7 +11,6 @@ export default defineAction<{ ProjectName: string; Info?: string }, { ProjectId:
   version: VERSION,
   name: 'AddProject',
   regionRequired: false,
-  rateLimit: 20,
   request: { ProjectName: { type: 'string', required: true, description: 'Project name, 1-200 characters.' }, Info: { type: 'string', description: 'Description, at most 1000 characters.' } },
   async handle(ctx, req) {
     if (!req.ProjectName.trim() || req.ProjectName.length > 200) throw new ApiError('InvalidParameter', 'ProjectName must be 1-200 characters.');

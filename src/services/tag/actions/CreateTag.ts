@@ -10,7 +10,6 @@ export default defineAction<{ TagKey: string; TagValue: string }, Record<string,
   version: VERSION,
   name: 'CreateTag',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     TagKey: { type: 'string', required: true, description: 'Key, 1-127 characters.' },
     TagValue: { type: 'string', required: true, description: 'Value, 1-255 characters.' },

@@ -10,7 +10,6 @@ export default defineAction<{ TagKey: string; TagValue: string }, Record<string,
   version: VERSION,
   name: 'DeleteTag',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     TagKey: { type: 'string', required: true, description: 'Key of the tag to delete.' },
     TagValue: { type: 'string', required: true, description: 'Value of the tag to delete.' },

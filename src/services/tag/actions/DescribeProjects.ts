@@ -17,7 +17,6 @@ export default defineAction<Request, { Total: number; Projects: Record<string, u
   version: VERSION,
   name: 'DescribeProjects',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     AllList: { type: 'integer', required: true, description: '1: include hidden projects.' },
     Limit: { type: 'integer', required: true, description: 'Page size, at most 1000.' },

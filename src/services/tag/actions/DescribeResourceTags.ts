@@ -20,7 +20,6 @@ export default defineAction<Request, { TotalCount: number; Offset: number; Limit
   version: VERSION,
   name: 'DescribeResourceTags',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     CreateUin: { type: 'integer', description: 'Creator of the resources.' },
     ResourceRegion: { type: 'string', description: 'Region of the resources.' },

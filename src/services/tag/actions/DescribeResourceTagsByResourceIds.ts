@@ -20,7 +20,6 @@ export default defineAction<Request, { TotalCount: number; Offset: number; Limit
   version: VERSION,
   name: 'DescribeResourceTagsByResourceIds',
   regionRequired: false,
-  rateLimit: 100,
   request: {
     ServiceType: { type: 'string', required: true, description: 'Service (third segment), e.g. postgres.' },
     ResourcePrefix: { type: 'string', required: true, description: 'Resource prefix (sixth segment), e.g. DBInstanceId.' },

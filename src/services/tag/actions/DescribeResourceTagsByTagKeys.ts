@@ -20,7 +20,6 @@ export default defineAction<Request, { TotalCount: number; Offset: number; Limit
   version: VERSION,
   name: 'DescribeResourceTagsByTagKeys',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     ServiceType: { type: 'string', required: true, description: 'Service (third segment).' },
     ResourcePrefix: { type: 'string', required: true, description: 'Resource prefix (sixth segment).' },

@@ -16,7 +16,6 @@ export default defineAction<Request, { TotalCount: number; Offset: number; Limit
   version: VERSION,
   name: 'DescribeTagKeys',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     CreateUin: { type: 'integer', description: 'Creator.' },
     Offset: { type: 'integer', description: 'Offset, a multiple of Limit.' },

@@ -17,7 +17,6 @@ export default defineAction<Request, { TotalCount: number; Offset: number; Limit
   version: VERSION,
   name: 'DescribeTagValues',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     TagKeys: { type: { array: 'string' }, required: true, description: 'The tag keys.' },
     CreateUin: { type: 'integer', description: 'Creator.' },

@@ -9,7 +9,6 @@ export default defineAction<DescribeTagsRequest, { TotalCount: number; Offset: n
   version: VERSION,
   name: 'DescribeTags',
   regionRequired: false,
-  rateLimit: 60,
   request: { ...DESCRIBE_TAGS_FIELDS },
   handle: (ctx, req) => describeTags(ctx, req, 'sorted'),
 });

@@ -8,7 +8,6 @@ export default defineAction<DescribeTagsRequest, { TotalCount: number; Offset: n
   version: VERSION,
   name: 'DescribeTagsSeq',
   regionRequired: false,
-  rateLimit: 20,
   request: { ...DESCRIBE_TAGS_FIELDS },
   handle: (ctx, req) => describeTags(ctx, req, 'created'),
 });

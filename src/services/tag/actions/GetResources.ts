@@ -18,7 +18,6 @@ export default defineAction<Request, { PaginationToken: string; ResourceTagMappi
   version: VERSION,
   name: 'GetResources',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     ResourceList: { type: { array: 'string' }, description: 'Six-segment resource names, at most 10.' },
     TagFilters: {

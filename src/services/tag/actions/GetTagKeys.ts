@@ -14,7 +14,6 @@ export default defineAction<Request, { PaginationToken: string; TagKeys: string[
   version: VERSION,
   name: 'GetTagKeys',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     ...tokenFields(1000),
     Category: CATEGORY_FIELD,

@@ -16,7 +16,6 @@ export default defineAction<Request, { PaginationToken: string; Tags: Array<Reco
   version: VERSION,
   name: 'GetTagValues',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     TagKeys: { type: { array: 'string' }, required: true, description: 'The keys, 1 to 20.' },
     ...tokenFields(1000),

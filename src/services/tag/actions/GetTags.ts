@@ -16,7 +16,6 @@ export default defineAction<Request, { PaginationToken: string; Tags: Array<Reco
   version: VERSION,
   name: 'GetTags',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     ...tokenFields(1000),
     TagKeys: { type: { array: 'string' }, description: 'Only these keys, at most 20.' },

@@ -16,7 +16,6 @@ export default defineAction<Request, Record<string, never>>({
   version: VERSION,
   name: 'ModifyResourceTags',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     Resource: { type: 'string', required: true, description: 'Six-segment resource name.' },
     ReplaceTags: { ...TAG_FIELD, description: 'Tags to bind or change, at most 10 (absent, or not empty).' },

@@ -9,7 +9,6 @@ export default defineAction<{ ResourceList: string[]; Tags: TagPair[] }, { Faile
   version: VERSION,
   name: 'TagResources',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     ResourceList: { type: { array: 'string' }, required: true, description: 'Six-segment resource names, at most 10.' },
     Tags: { ...TAG_FIELD, required: true, description: 'Tags, at most 10.' },

@@ -9,7 +9,6 @@ export default defineAction<{ ResourceList: string[]; TagKeys: string[] }, { Fai
   version: VERSION,
   name: 'UnTagResources',
   regionRequired: false,
-  rateLimit: 20,
   request: {
     ResourceList: { type: { array: 'string' }, required: true, description: 'Six-segment resource names, at most 10.' },
     TagKeys: { type: { array: 'string' }, required: true, description: 'Keys to remove, at most 10.' },

@@ -19,7 +19,6 @@ export default defineAction<Request, { TotalCount: number; RouteTableSet: Record
   service: 'vpc',
   version: VERSION,
   name: 'DescribeRouteTables',
-  rateLimit: 50,
   request: {
     Filters: FILTERS_FIELD,
     RouteTableIds: { type: { array: 'string' }, description: 'Route table IDs, e.g. rtb-azd4dt1c, at most 100.' },

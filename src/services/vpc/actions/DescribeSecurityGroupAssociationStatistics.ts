@@ -10,7 +10,6 @@ export default defineAction<{ SecurityGroupIds: string[] }, { SecurityGroupAssoc
   service: 'vpc',
   version: VERSION,
   name: 'DescribeSecurityGroupAssociationStatistics',
-  rateLimit: 100,
   request: { SecurityGroupIds: { type: { array: 'string' }, required: true, description: 'Security group IDs, at most 100.' } },
   async handle(ctx, req) {
     if (req.SecurityGroupIds.length === 0) throw new ApiError('MissingParameter', 'SecurityGroupIds must name at least one group.');

@@ -14,7 +14,6 @@ export default defineAction<Request, Record<string, never>>({
   service: 'vpc',
   version: VERSION,
   name: 'ModifySecurityGroupAttribute',
-  rateLimit: 50,
   request: {
     SecurityGroupId: { type: 'string', required: true, description: 'Security group ID, e.g. sg-33ocnj9n.' },
     GroupName: { type: 'string', description: 'Name, at most 60 characters.' },

@@ -19,7 +19,6 @@ export default defineAction<Request, Record<string, never>>({
   version: VERSION,
   name: 'ModifySecurityGroupPolicies',
   regionRequired: false,
-  rateLimit: 50,
   request: {
     SecurityGroupId: { type: 'string', required: true, description: 'Security group ID.' },
     SecurityGroupPolicySet: POLICY_SET_FIELD(true),

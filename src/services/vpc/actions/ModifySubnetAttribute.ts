@@ -17,7 +17,6 @@ export default defineAction<Request, Record<string, never>>({
   service: 'vpc',
   version: VERSION,
   name: 'ModifySubnetAttribute',
-  rateLimit: 50,
   request: {
     SubnetId: { type: 'string', required: true, description: 'Subnet ID, e.g. subnet-pxir56ns.' },
     SubnetName: { type: 'string', description: 'Name, at most 60 characters.' },

@@ -23,7 +23,6 @@ export default defineAction<Request, Record<string, never>>({
   service: 'vpc',
   version: VERSION,
   name: 'ModifyVpcAttribute',
-  rateLimit: 100,
   request: {
     VpcId: { type: 'string', required: true, description: 'VPC ID, e.g. vpc-f49l6u0z.' },
     VpcName: { type: 'string', description: 'Name, at most 60 characters.' },

@@ -9,7 +9,6 @@ export default defineAction<{ RouteTableId: string; SubnetId?: string }, Record<
   service: 'vpc',
   version: VERSION,
   name: 'ReplaceRouteTableAssociation',
-  rateLimit: 100,
   request: {
     RouteTableId: { type: 'string', required: true, description: 'Route table ID, e.g. rtb-azd4dt1c.' },
     SubnetId: { type: 'string', description: 'Subnet ID, e.g. subnet-3x5lf5q0.' },
