@@ -1,6 +1,6 @@
 // The tag service (2018-08-13) end to end through the official SDK: the by-resource queries the
 // Terraform provider reads tags with, ModifyResourceTags, GetResources/GetTags/GetTagKeys/GetTagValues
-// with their tokens, CreateTag/DeleteTag and their rules, DescribeTagsSeq, the documented error codes,
+// with their tokens, CreateTag/DeleteTag and their rules, AddResourceTag/UpdateResourceTagValue/DeleteResourceTag, DescribeTagsSeq, the documented error codes,
 // and one source of truth: an instance's tags are the same through CreateInstances, DescribeDBInstances,
 // the tag service and its destruction; a VPC's, subnet's and security group's through Create*, Describe*
 // (TagSet, tag filters) and the tag service.
@@ -295,12 +295,29 @@ test('the by-resource queries check ServiceType, ResourcePrefix, ResourceRegion 
   for (const g of ids) await vpc.DeleteSecurityGroup({ SecurityGroupId: g });
 });
 
+test('AddResourceTag, UpdateResourceTagValue, DeleteResourceTag: one tag on one resource (tencentcloud_tag_attachment)', async () => {
+  const { SecurityGroup } = await vpc.CreateSecurityGroup({ GroupName: 'attach', GroupDescription: '' });
+  const name = `qcs::cvm:${REGION}:uin/${uin}:sg/${SecurityGroup!.SecurityGroupId}`;
+  await tag.AddResourceTag({ TagKey: 'app', TagValue: 'shop', Resource: name });
+  assert.equal(await errorCode(tag.AddResourceTag({ TagKey: 'app', TagValue: 'other', Resource: name })), 'ResourceInUse.TagKeyAttached');
+  // What the attachment's read asks: the resource under the name it was given, with its tags.
+  const read = await tag.GetResources({ ResourceList: [name] });
+  assert.deepEqual(read.ResourceTagMappingList!.map((m) => [m.Resource, pairs(m.Tags)]), [[name, [['app', 'shop']]]]);
+  await tag.UpdateResourceTagValue({ TagKey: 'app', TagValue: 'store', Resource: name });
+  assert.deepEqual((await vpc.DescribeSecurityGroups({ SecurityGroupIds: [SecurityGroup!.SecurityGroupId!] })).SecurityGroupSet![0]!.TagSet, [{ Key: 'app', Value: 'store' }]);
+  assert.equal(await errorCode(tag.UpdateResourceTagValue({ TagKey: 'nope', TagValue: 'x', Resource: name })), 'ResourceNotFound.AttachedTagKeyNotFound');
+  await tag.DeleteResourceTag({ TagKey: 'app', Resource: name });
+  assert.equal(await errorCode(tag.DeleteResourceTag({ TagKey: 'app', Resource: name })), 'ResourceNotFound.AttachedTagKeyNotFound');
+  assert.deepEqual((await tag.GetResources({ ResourceList: [name] })).ResourceTagMappingList, []);
+  await vpc.DeleteSecurityGroup({ SecurityGroupId: SecurityGroup!.SecurityGroupId! });
+});
+
 test('rate limits: every tag action has its documented per-second limit in the catalogue (cloud.tencent.com/document/product/651/35307)', async () => {
   const registry = await loadRegistry();
   const limits = Object.fromEntries(registry.all().filter((d) => d.service === 'tag').map((d) => [d.name, documentedRateLimit('tag', d.name)?.perSecond]));
   assert.deepEqual(limits, {
-    AddProject: 20, CreateTag: 20, DeleteTag: 20, DescribeProjects: 20, DescribeResourceTags: 20, DescribeResourceTagsByResourceIds: 100,
+    AddProject: 20, AddResourceTag: 20, CreateTag: 20, DeleteResourceTag: 20, DeleteTag: 20, DescribeProjects: 20, DescribeResourceTags: 20, DescribeResourceTagsByResourceIds: 100,
     DescribeResourceTagsByTagKeys: 20, DescribeTagKeys: 20, DescribeTagValues: 20, DescribeTags: 60, DescribeTagsSeq: 20, GetResources: 20,
-    GetTagKeys: 20, GetTagValues: 20, GetTags: 20, ModifyResourceTags: 20, TagResources: 20, UnTagResources: 20,
+    GetTagKeys: 20, GetTagValues: 20, GetTags: 20, ModifyResourceTags: 20, TagResources: 20, UnTagResources: 20, UpdateResourceTagValue: 20,
   });
 });
