@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec } from '../types.ts';
+import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAsResolver } from './runas.ts';
 import { Layout } from './layout.ts';
@@ -19,6 +19,7 @@ import { dropDatabase, dropRole, ensureAdminRole, ensureDatabase, ensureRole, su
 import { ensureEncryptedData, isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
 import { baseBackup, conninfo, ensureSlots, isStandbyData, markStandby, probe, promote, recoveryConf, replicas } from './replication.ts';
 import { shutdownCheckpoint, templateFitsPrimary } from './standby.ts';
+import { readSettings } from './settings.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -350,6 +351,13 @@ class LocalEngine implements Engine {
       } catch (e) {
         throw new Error(`instance ${spec.id}: ${(e as Error).message}`, { cause: e });
       }
+    });
+  }
+
+  settings(id: string): Promise<{ settings: ServerSetting[]; startedAt: Date }> {
+    return this.serialize(id, async () => {
+      const { sock, port } = this.socket(id);
+      return readSettings(this.layout.instance(id).data, sock, port);
     });
   }
 
