@@ -44,6 +44,8 @@ export interface TemplateQuery {
 }
 
 export async function findTemplates(db: Kysely<Database>, q: TemplateQuery): Promise<{ total: number; rows: TemplateRow[] }> {
+  // A filter without values matches nothing (and `IN ()` is no SQL).
+  if (q.filters.some((f) => f.values.length === 0)) return { total: 0, rows: [] };
   let base = db.selectFrom('parameter_templates').where('uin', '=', q.uin).where('region', '=', q.region);
   for (const f of q.filters) base = base.where(f.column, 'in', f.values);
   const count = await base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();

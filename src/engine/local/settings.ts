@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerSetting } from '../types.ts';
-import { CONF_FILE } from './config.ts';
-import { superuserClient } from './roles.ts';
+import pg from 'pg';
+import { BOOTSTRAP_USER, CONF_FILE } from './config.ts';
 
 const RELOAD_WAIT_MS = 5000;
 
@@ -22,7 +22,9 @@ export async function readSettings(dataDir: string, sockDir: string, port: numbe
   }
   const deadline = Date.now() + RELOAD_WAIT_MS;
   for (;;) {
-    const client = await superuserClient(sockDir, port);
+    // Not superuserClient(): its session sets log_statement and friends, which pg_settings would show.
+    const client = new pg.Client({ host: sockDir, port, user: BOOTSTRAP_USER, database: 'postgres', application_name: 'pgcloud', connectionTimeoutMillis: 10_000 });
+    await client.connect();
     let rows: any[];
     try {
       ({ rows } = await client.query(SQL));
