@@ -17,6 +17,7 @@ import { HaController, engineIds, haOf, primaryEngineId } from './ha.ts';
 import { provisioningDuration, reconcileFailures, reconcilerBacklog } from '../core/metrics.ts';
 import { boxFor, findKey, unwrapDataKey } from '../store/kms.ts';
 import { parameterSettings, recordSettings } from './parameters.ts';
+import { deleteSettings } from '../store/parameters.ts';
 
 export interface ReconcilerDeps {
   db: Store;
@@ -364,6 +365,7 @@ export class Reconciler {
       if (row.desired_state === 'destroyed') {
         // The data directory goes, then the address is free for another instance.
         for (const eid of engineIds(row)) await engine.destroy(eid);
+        await deleteSettings(db, row.id);
         this.adopted.delete(row.id);
         this.ha.forget(row.id);
         this.storageCheckedAt.delete(row.id);

@@ -20,6 +20,10 @@ export async function loadSettings(db: Kysely<Database>, instanceId: string): Pr
   return row && { settings: JSON.parse(row.settings) as Record<string, string>, startedAt: row.started_at, observedAt: row.observed_at };
 }
 
+export async function deleteSettings(db: Kysely<Database>, instanceId: string): Promise<void> {
+  await db.deleteFrom('instance_settings').where('instance_id', '=', instanceId).execute();
+}
+
 export async function insertTemplate(db: Kysely<Database>, t: Omit<TemplateRow, 'seq'>): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const max = await trx.selectFrom('parameter_templates').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
