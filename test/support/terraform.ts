@@ -364,7 +364,8 @@ export class Workspace {
   /** `terraform apply` of the configuration; throws (with the provider's log) unless it succeeds. */
   async apply(config?: string, opts: StepOptions = {}): Promise<TerraformState> {
     if (config !== undefined) this.write(config);
-    await this.must('apply', ['apply', '-auto-approve', '-input=false', '-no-color', ...(opts.args ?? [])], [0], opts);
+    const r = await this.must('apply', ['apply', '-auto-approve', '-input=false', '-no-color', ...(opts.args ?? [])], [0], opts);
+    this.applyCalls = providerCalls(r.log);
     return this.state();
   }
 
@@ -383,16 +384,14 @@ export class Workspace {
   /** apply, then a plan that must report no changes; returns the state. */
   async applyClean(config?: string, opts: StepOptions = {}): Promise<TerraformState> {
     await this.apply(config, opts);
-    const calls = this.lastCalls();
     await this.assertNoChanges(opts);
-    this.applyCalls = calls;
     return this.state();
   }
 
-  /** The API calls of the last apply made through applyClean (its plan's calls are separate). */
+  /** The API calls the provider made in the last apply (not its plan's or show's). */
   applyCalls: ProviderCall[] = [];
 
-  /** The API calls the provider made in the last step. */
+  /** The API calls the provider made in the last step (show included). */
   lastCalls(): ProviderCall[] {
     return providerCalls(this.lastLog);
   }
