@@ -3,22 +3,10 @@
 // security groups set by their own resources. Driven by the real provider, checked by real logins.
 import assert from 'node:assert/strict';
 import { terraformSuite, resourceValues } from './support/terraform.ts';
-import { TF_PASSWORD, assertInstanceGone, defaultNetwork, defaultSubnet, defaultVpc, loginRefused, queryAs } from './support/terraform-postgres.ts';
+import { TF_PASSWORD, assertInstanceGone, defaultNetwork, defaultSubnet, defaultVpc, eventually, loginRefused, queryAs } from './support/terraform-postgres.ts';
 import { vpcClient } from './support/clients.ts';
 
 const tf = terraformSuite('tencentcloud_postgresql_instance with VPCs, security groups and a standby');
-
-/** Polls until fn() gives want (the server applies pg_hba.conf and replication settings on its own time). */
-async function eventually<T>(what: string, fn: () => Promise<T>, want: T, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let got: T | undefined;
-  while (Date.now() < deadline) {
-    got = await fn();
-    if (JSON.stringify(got) === JSON.stringify(want)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.deepEqual(got, want, `${what} did not become ${JSON.stringify(want)} within ${timeoutMs} ms`);
-}
 
 const network = (o: { boundTo: 'allow' | 'deny'; denyRule: string }) => `
 resource "tencentcloud_vpc" "vpc" {

@@ -1,6 +1,8 @@
 // What the Terraform tests of postgres resources check after each step: a real login to the address
 // the state reports, and that a destroyed instance is gone from the API and from the machine.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestService } from './service.ts';
@@ -48,6 +50,21 @@ export async function loginRefused(values: Record<string, any>, user: string, pa
     if (/pg_hba\.conf rejects connection|password authentication failed|not permitted to log in/.test(String(e.message))) return true;
     throw e;
   }
+}
+
+/**
+ * Polls until fn() gives want (deep-equal): the servers apply pg_hba.conf, roles and settings on their
+ * own time after the API answered. Fails with the last value after timeoutMs.
+ */
+export async function eventually<T>(what: string, fn: () => Promise<T>, want: T, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let got: T | undefined;
+  while (Date.now() < deadline) {
+    got = await fn();
+    if (isDeepStrictEqual(got, want)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(got, want, `${what} did not become ${JSON.stringify(want)} within ${timeoutMs} ms`);
 }
 
 /** PostgreSQL servers still running for an instance (its postmasters under the service's data directory). */

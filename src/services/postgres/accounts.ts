@@ -12,7 +12,10 @@ export function accountInfo(a: AccountRow): Record<string, unknown> {
     DBInstanceId: a.instance_id,
     UserName: a.name,
     Remark: a.remark,
-    Status: a.status,
+    // AccountInfo.Status: 1 creating, 2 normal, 3 modifying, 4 password resetting, 5 locked, -1 deleting.
+    // A locked account is 5 from LockAccount on (while the lock is applied, too): the Terraform
+    // provider reads lock_status as Status == 5 right after it locks.
+    Status: a.locked && (a.status === 2 || a.status === 3) ? 5 : a.status,
     CreateTime: formatApiTime(a.created_at),
     UpdateTime: formatApiTime(a.updated_at),
     PasswordUpdateTime: formatApiTime(a.password_updated_at),
