@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ActionContext, ActionDefinition } from '../core/action.ts';
 import { KeyCache } from './keys.ts';
-import { RATE_LIMITS, RateLimiter } from './ratelimit.ts';
+import { RateLimiter, rateLimitOf } from './ratelimit.ts';
 import type { Replies } from './replies.ts';
 import { newTrace, type Trace } from './trace.ts';
 import type { ServerDeps } from './app.ts';
@@ -23,14 +23,13 @@ export function registerApi(app: FastifyInstance, deps: ServerDeps, index: Actio
   const keys = new KeyCache(db, box);
   const limiter = new RateLimiter();
   const regions = new Set(catalog.regions.length > 0 ? catalog.regions.map((r) => r.Region) : DEFAULT_REGIONS);
-  const rateLimitOf = (def: ActionDefinition): number => RATE_LIMITS[def.name] ?? def.rateLimit ?? config.defaultRateLimit;
 
   async function serveApi(request: FastifyRequest, trace: Trace): Promise<Record<string, unknown>> {
     const envelope = readEnvelope(request, trace);
     const account = await authenticate(envelope, trace, keys, deps.signatureClock ?? clock);
     const def = resolveAction(envelope, request, index, trace);
     const region = checkRegion(envelope, def, regions);
-    checkRateLimit(limiter, account, def, rateLimitOf(def));
+    checkRateLimit(limiter, account, region, def, rateLimitOf(def, config));
     const req = readParameters(envelope, def);
     return invoke(def, actionContext(deps, log, def, account, region, trace), req);
   }

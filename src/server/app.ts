@@ -34,7 +34,7 @@ export interface ServerDeps {
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const index = new ActionIndex(deps.registry);
-  const replies = createReplies(deps.log, (name) => index.has(name));
+  const replies = createReplies(deps.log, { action: (name) => index.has(name), service: (name) => index.services.has(name) });
   const app = createHttpServer(deps.log, replies);
   registerStatus(app, deps.db);
   registerConsole(app);

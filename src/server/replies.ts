@@ -18,12 +18,12 @@ export interface Replies {
   sendError(request: FastifyRequest, reply: FastifyReply, trace: Trace, e: unknown): FastifyReply;
 }
 
-/** knownAction: whether a name is an action of some service (only those become metric labels). */
-export function createReplies(log: Logger, knownAction: (name: string) => boolean): Replies {
+/** known: whether a name is an action / a service of pgcloud's (only those become metric labels). */
+export function createReplies(log: Logger, known: { action(name: string): boolean; service(name: string): boolean }): Replies {
   const logLine = (trace: Trace, code: string) => {
     // Metrics: only known action names become labels (a client may send any string).
-    const action = trace.action !== undefined && knownAction(trace.action) ? trace.action : 'unknown';
-    apiRequests.inc({ service: trace.service ?? 'unknown', action, code });
+    const action = trace.action !== undefined && known.action(trace.action) ? trace.action : 'unknown';
+    apiRequests.inc({ service: trace.service !== undefined && known.service(trace.service) ? trace.service : 'unknown', action, code });
     apiRequestDuration.observe({ action }, (performance.now() - trace.start) / 1000);
     log.info(
       { action: trace.action, service: trace.service, uin: trace.uin, requestId: trace.requestId, code, ms: Math.round((performance.now() - trace.start) * 100) / 100 },

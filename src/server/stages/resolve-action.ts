@@ -48,6 +48,8 @@ export function resolveAction(envelope: Envelope, request: FastifyRequest, index
   if (!version) return fail('MissingParameter', names.version);
   const hostLabel = (header(request.headers.host) ?? '').split('.')[0]!.split(':')[0]!.toLowerCase();
   const service = scope !== undefined && index.services.has(scope) ? scope : index.services.has(hostLabel) ? hostLabel : undefined;
+  // An unknown action is still logged with the service the client addressed (else its raw scope).
+  trace.service = service ?? scope?.slice(0, 32);
   const def = index.resolve(service, action, version);
   trace.service = def.service;
   return def;
