@@ -16,7 +16,6 @@ export default defineAction<Request, { TemplateId: string }>({
   service: 'postgres',
   version: '2017-03-12',
   name: 'CreateParameterTemplate',
-  rateLimit: 100, // the vendor's figure: https://cloud.tencent.com/document/api/409/84071
   request: {
     TemplateName: { type: 'string', required: true, description: '1-60 digits, letters, Chinese characters and _-./()（）[]+=：:@.' },
     DBMajorVersion: { type: 'string', required: true, description: 'Major version, e.g. 13.' },

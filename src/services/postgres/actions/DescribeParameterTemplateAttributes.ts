@@ -9,7 +9,6 @@ export default defineAction<{ TemplateId: string }, Record<string, unknown>>({
   service: 'postgres',
   version: '2017-03-12',
   name: 'DescribeParameterTemplateAttributes',
-  rateLimit: 1000, // the vendor's figure: https://cloud.tencent.com/document/product/409/84068
   request: {
     TemplateId: { type: 'string', required: true, description: 'Template ID.' },
   },
