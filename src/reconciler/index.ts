@@ -401,11 +401,15 @@ export class Reconciler {
       else await engine.ensureRunning(spec);
       this.adopted.add(row.id);
       await this.applyAccountsAndDatabases(row);
-      await recordSettings(this.deps, row);
+      // The server's settings as it now runs: before a parameter change is marked done (a client reads
+      // them right after), else once the instance is up (not in the way of a new instance's start).
+      const parameterChange = row.status === 'parameter modifying';
+      if (parameterChange) await recordSettings(this.deps, row);
       // The settled status: read-only at the storage quota, else running.
       const target = row.read_only === 1 ? 'readonly' : 'running';
       const status = row.status === target ? undefined : target;
       const settled = await this.settle(row, { ...(status ? { status } : {}), restart_pending: 0 });
+      if (!parameterChange) await recordSettings(this.deps, row).catch((e) => log.warn({ instance: row.id, err: e }, 'could not read the server settings'));
       await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });
       if (settled && status) log.info({ instance: row.id, ms: Date.now() - started, status }, 'instance settled');
       if (settled && status) this.observeProvisioned(row);
