@@ -140,6 +140,12 @@ export interface Engine {
   stop(id: string): Promise<void>;
   /** Stops the server and removes its data. Idempotent. */
   destroy(id: string): Promise<void>;
+  /**
+   * At start: removes what instances that no longer exist left on this host (their directories,
+   * servers, mounts and OS users), keeping everything of the engine ids in keep. Only what is provably
+   * this engine's own or provably orphaned is touched: other services may share the host.
+   */
+  removeOrphans?(keep: string[]): Promise<void>;
   /** Stops every server this engine started or adopted and any template still being made (graceful shutdown of the service). */
   stopAll(): Promise<void>;
 }

@@ -19,6 +19,7 @@ import { dropDatabase, dropRole, ensureAdminRole, ensureDatabase, ensureRole, su
 import { ensureEncryptedData, isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
 import { baseBackup, conninfo, ensureSlots, isStandbyData, markStandby, probe, promote, recoveryConf, replicas } from './replication.ts';
 import { shutdownCheckpoint, templateFitsPrimary } from './standby.ts';
+import { removeOrphans } from './orphans.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -470,6 +471,22 @@ class LocalEngine implements Engine {
     return others.some((o) => o !== id && this.users.userName(o) === user);
   }
 
+  async removeOrphans(keep: string[]): Promise<void> {
+    await removeOrphans({ layout: this.layout, users: this.users, keep: new Set(keep), log: this.log, remove: (id) => this.destroyOrphan(id) });
+  }
+
+  /** An instance directory the store no longer knows: its servers killed, mounts undone, files removed. */
+  private destroyOrphan(id: string): Promise<void> {
+    return this.serialize(id, async () => {
+      const p = this.layout.instance(id);
+      await this.fenceNow(id);
+      for (const m of mountsUnder(p.dir).reverse()) unmount(m);
+      if (mountsUnder(p.dir).length) throw new Error(`${p.dir} is still mounted`);
+      await removeInstance(p);
+      this.known.delete(id);
+    });
+  }
+
   async stopAll(): Promise<void> {
     await this.templates.abort();
     const ids = [...this.known].filter(([, k]) => k.pid !== undefined || k.mounted).map(([id]) => id);
@@ -512,9 +529,9 @@ const sameArgs = (a: string[], b: string[]) => a.length === b.length && a.every(
 
 export async function createLocalEngine(opts: LocalEngineOptions): Promise<Engine> {
   const log = opts.log;
-  const users = await resolveRunAs(opts.user, log);
-  const runAs = users.shared;
   const layout = new Layout(opts.dataDir);
+  const users = await resolveRunAs(opts.user, log, layout.instances);
+  const runAs = users.shared;
   // The engine's root is only made if missing (never chmod'ed: it may be a directory we were given);
   // its subdirectories are ours: traversable by the PostgreSQL user when it is not us, private otherwise.
   if (!fs.existsSync(layout.root)) fs.mkdirSync(layout.root, { recursive: true, mode: runAs.switching ? 0o711 : 0o700 });
