@@ -11,7 +11,7 @@ import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAsResolver } from './runas.ts';
 import { Layout } from './layout.ts';
 import { ENCODINGS, Templates, type Encoding } from './templates.ts';
-import { CONF_FILE, postmasterArgs, renderConf, renderHba } from './config.ts';
+import { CONF_FILE, postmasterArgs, renderConf, renderHba, renderIdent, socketPeers, synchronousNames, withSetting } from './config.ts';
 import { ensureDir, writeIfChanged } from './files.ts';
 import { adoptFiles, cleanTrash, ensureSocketDir, ownedByOther, provisionData, removeInstance } from './datadir.ts';
 import { findPostmaster, killAll, orphanedHelpers, removeStalePidFile, scanProcesses, startPostmaster, stopPostmaster, uidOf, waitReady } from './process.ts';
@@ -20,6 +20,7 @@ import { ensureEncryptedData, isEncrypted, mountsUnder, unmount, unmountEncrypte
 import { baseBackup, conninfo, ensureSlots, isStandbyData, markStandby, probe, promote, recoveryConf, replicas } from './replication.ts';
 import { shutdownCheckpoint, templateFitsPrimary } from './standby.ts';
 import { removeOrphans } from './orphans.ts';
+import { inOwnNamespace, sandboxAvailable } from './sandbox.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -45,6 +46,8 @@ interface Known {
   slotsKey?: string;
   /** Its encrypted data directory was mounted by (or adopted by) this engine object. */
   mounted?: boolean;
+  /** The standbys its commits wait for as last set by setSynchronous: wins over the spec's (see there). */
+  synchronous?: string[];
 }
 
 class LocalEngine implements Engine {
@@ -202,7 +205,8 @@ class LocalEngine implements Engine {
     // 2. Configuration, rewritten every time (only touched when it differs).
     ensureSocketDir(p, runAs);
     const extra: Record<string, string> = {};
-    if (repl?.role === 'primary') extra.synchronous_standby_names = repl.synchronous.map((n) => `"${n.replaceAll('"', '')}"`).join(', ');
+    if (repl?.role === 'primary') extra.synchronous_standby_names = synchronousNames(known.synchronous ?? repl.synchronous);
+    else known.synchronous = undefined;
     if (repl?.role === 'standby' && upstream) {
       if (Number(spec.major) >= 12) {
         extra.primary_conninfo = conninfo(upstream.sock, upstream.port, repl.name);
@@ -212,7 +216,10 @@ class LocalEngine implements Engine {
       }
     }
     let changed = writeIfChanged(path.join(p.data, CONF_FILE), renderConf(spec, extra), runAs.chown);
-    changed = writeIfChanged(path.join(p.data, 'pg_hba.conf'), renderHba(spec.accessRules), runAs.chown) || changed;
+    // The bootstrap superuser's socket logins: peer, mapped from pgcloud's own OS user (see config.ts).
+    const peers = socketPeers(runAs.name);
+    changed = writeIfChanged(path.join(p.data, 'pg_ident.conf'), renderIdent(peers), runAs.chown) || changed;
+    changed = writeIfChanged(path.join(p.data, 'pg_hba.conf'), renderHba(spec.accessRules, peers), runAs.chown) || changed;
     const args = postmasterArgs(spec, p.data, p.sock);
 
     // 3. The server: adopt a live one that runs with these settings, else (re)start it.
@@ -237,6 +244,13 @@ class LocalEngine implements Engine {
       await stopPostmaster(pm.pid);
       pm = undefined;
     }
+    // As root the server runs in a sandbox of its own (sandbox.ts); one started before that is restarted into one.
+    const sandbox = runAs.switching && sandboxAvailable() ? { tmpDir: path.join(p.dir, 'tmp'), visible: [this.layout.root, bin.root, p.sock] } : undefined;
+    if (pm && sandbox && !inOwnNamespace(pm.pid)) {
+      this.log.warn({ id: spec.id, pid: pm.pid }, 'restarting server to run it in its sandbox');
+      await stopPostmaster(pm.pid);
+      pm = undefined;
+    }
     if (pm && runAs.switching && uidOf(pm.pid) !== runAs.uid) {
       this.log.warn({ id: spec.id, pid: pm.pid, user: runAs.name }, 'restarting server to run as its instance user');
       await stopPostmaster(pm.pid);
@@ -258,8 +272,10 @@ class LocalEngine implements Engine {
     if (pid === undefined) {
       if (!copied) await this.clearStrays(spec.id, p.data); // a fresh copy has no processes
       removeStalePidFile(p.data);
+      if (sandbox) ensureDir(sandbox.tmpDir, 0o700, runAs.chown);
       const t = performance.now();
       pid = await startPostmaster({
+        sandbox,
         binary: bin.postgres,
         args,
         dataDir: p.data,
@@ -277,7 +293,7 @@ class LocalEngine implements Engine {
     const roleKey = `${spec.adminName}\0${spec.adminVerifier}`;
     if (known.roleKey !== roleKey && !standby) {
       const t = performance.now();
-      const result = await ensureAdminRole({ sockDir: p.sock, port: spec.port, name: spec.adminName, verifier: spec.adminVerifier, fresh: copied });
+      const result = await ensureAdminRole({ sockDir: p.sock, port: spec.port, name: spec.adminName, verifier: spec.adminVerifier, fresh: copied, major: Number(spec.major) });
       lap('roleMs', t);
       known.roleKey = roleKey;
       if (result !== 'unchanged') this.log.info({ id: spec.id, role: spec.adminName, result }, 'admin role ensured');
@@ -294,6 +310,33 @@ class LocalEngine implements Engine {
       known.slotsKey = repl.slots.join(',');
     }
     if (Object.keys(timings).length) this.log.info({ id: spec.id, pid, ...timings, totalMs: Math.round(performance.now() - t0) }, 'instance ensured');
+  }
+
+  /**
+   * Not serialized: a commit waiting for a dead standby may hold up an operation on the instance (a role
+   * being made), and this is what releases it. The setting is kept for later ensureRunning calls, whose
+   * spec may have been built before it changed.
+   */
+  async setSynchronous(id: string, standbys: string[]): Promise<void> {
+    const known = this.known.get(id) ?? {};
+    this.known.set(id, known);
+    known.synchronous = [...standbys];
+    const p = this.layout.instance(id);
+    const file = path.join(p.data, CONF_FILE);
+    let conf: string;
+    try {
+      conf = fs.readFileSync(file, 'utf8');
+    } catch {
+      return; // not made yet: ensureRunning writes it with this setting
+    }
+    const runAs = await this.users.forInstance(id);
+    if (!writeIfChanged(file, withSetting(conf, 'synchronous_standby_names', synchronousNames(standbys)), runAs.chown)) return;
+    const pm = findPostmaster(p.data);
+    try {
+      if (pm) process.kill(pm.pid, 'SIGHUP');
+    } catch {
+      /* it just exited: its next start reads the file */
+    }
   }
 
   stageStandby(spec: InstanceSpec): Promise<void> {
