@@ -135,6 +135,8 @@ async function main() {
       PGCLOUD_SECRET_KEY: keys.secretKey,
       PGCLOUD_LOG_LEVEL: LOG_LEVEL,
       PGCLOUD_PREWARM: 'none',
+      // The gateway's own cost is measured, not DescribeRegions' documented 1000 requests per second.
+      PGCLOUD_RATE_LIMIT_SCALE: '1000',
     },
     // The request log goes where a deployment's would: a file, here /dev/null.
     stdio: ['ignore', 'ignore', 'inherit'],

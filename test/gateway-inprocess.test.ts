@@ -175,6 +175,25 @@ test('the ActionContext: account from the key, region, language, request-scoped 
   assert.equal(line.requestId, ctx.requestId);
 });
 
+test('an unknown action is logged with the service its credential scope names (metrics: known services only)', async () => {
+  const call = async (service: string) => {
+    const r = await rawRequest(target.port, { method: 'POST', headers: tc3Headers(target, { action: 'NoSuchThing', version: '2018-08-13', service, region: 'ap-guangzhou', host: endpoint, body: '{}' }), body: '{}' });
+    assert.equal(codeOf(r), 'InvalidAction');
+    return JSON.parse(logLines.find((l) => l.includes(r.json.Response.RequestId) && l.includes('"api request"'))!);
+  };
+  for (const service of ['tag', 'vpc', 'kms']) {
+    const line = await call(service);
+    assert.equal(line.service, service);
+    assert.equal(line.action, 'NoSuchThing');
+    assert.equal(line.code, 'InvalidAction');
+  }
+  // A scope naming no service of ours is logged as sent (clipped), but never becomes a metrics label.
+  assert.equal((await call('cvm')).service, 'cvm');
+  const metrics = await (await fetch(`http://${endpoint}/metrics`)).text();
+  assert.match(metrics, /pgcloud_api_requests_total\{service="tag",action="unknown",code="InvalidAction"\} \d+/);
+  assert.doesNotMatch(metrics, /service="cvm"/);
+});
+
 test('service resolution: credential scope, then Host label, then name and version, then postgres', async () => {
   const call = async (o: { action: string; version: string; service?: string; host?: string }) => {
     const r = await rawRequest(target.port, {

@@ -87,6 +87,25 @@ test('a group that drops the client refuses its login; a policy change lets it i
   await vpc.DeleteSecurityGroup({ SecurityGroupId: sg });
 });
 
+test('an instance created without SecurityGroupIds is bound to no group and takes logins from anywhere', async () => {
+  // As the real service answers (Terraform's security_groups stays empty for such an instance).
+  const { DBInstanceIdSet } = await pgc.CreateInstances(base);
+  const id = DBInstanceIdSet![0]!;
+  const inst = await waitForStatus(pgc, id, 'running');
+  assert.deepEqual((await pgc.DescribeDBInstanceSecurityGroups({ DBInstanceId: id })).SecurityGroupSet, []);
+  assert.equal(await canLogin(inst), true);
+  // Binding a group later filters it; unbinding them all (an empty set) lifts the filter again.
+  const { SecurityGroup } = await vpc.CreateSecurityGroup({ GroupName: 'later', GroupDescription: '' });
+  const sg = SecurityGroup!.SecurityGroupId!;
+  await vpc.CreateSecurityGroupPolicies({ SecurityGroupId: sg, SecurityGroupPolicySet: { Ingress: [ingress('DROP', '0.0.0.0/0')] } });
+  await pgc.ModifyDBInstanceSecurityGroups({ DBInstanceId: id, SecurityGroupIdSet: [sg] });
+  await until(inst, false);
+  await pgc.ModifyDBInstanceSecurityGroups({ DBInstanceId: id, SecurityGroupIdSet: [] });
+  await until(inst, true);
+  assert.deepEqual((await pgc.DescribeDBInstanceSecurityGroups({ DBInstanceId: id })).SecurityGroupSet, []);
+  await vpc.DeleteSecurityGroup({ SecurityGroupId: sg });
+});
+
 test('refusals: unknown groups, malformed policies', async () => {
   assert.equal(await errorCode(pgc.CreateInstances({ ...base, SecurityGroupIds: ['sg-nothere0'] })), 'InvalidParameterValue.InvalidParameterValueError');
   assert.equal(await errorCode(pgc.ModifyDBInstanceSecurityGroups({ DBInstanceId: 'postgres-nothere0', SecurityGroupIdSet: [] })), 'ResourceNotFound.InstanceNotFoundError');

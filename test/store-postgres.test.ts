@@ -19,6 +19,8 @@ import { createRequest, postgresClient, errorCode, waitForStatus, login, PASSWOR
 import { billingClient, vpcClient, tagClient, kmsClient } from './support/clients.ts';
 import { resolveRunAs } from '../src/engine/local/runas.ts';
 import { findBinaries } from '../src/engine/local/binaries.ts';
+import { openStore } from '../src/store/db.ts';
+import { sql } from 'kysely';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MONTH = 18_600; // cdb.pg.z1.2g with 10 GB, one month (2 x 8800 + 10 x 100)
@@ -129,10 +131,17 @@ test('migrations apply on an empty PostgreSQL database, and a second start appli
   const applied = async () => (await q<{ name: string }>('select name from kysely_migration order by name')).map((r) => r.name);
   assert.deepEqual(await applied(), files);
   const tables = (await q<{ t: string }>("select table_name as t from information_schema.tables where table_schema = 'public' and table_name not like 'kysely%' order by 1")).map((r) => r.t);
-  assert.deepEqual(tables, [
-    'account_balances', 'accounts', 'activities', 'api_keys', 'instance_accounts', 'instance_billing', 'instance_databases', 'instance_security_groups', 'instances',
-    'kms_keys', 'ledger_entries', 'orders', 'param_events', 'projects', 'security_groups', 'service_clock', 'subnet_addresses', 'subnets', 'tag_catalog', 'tasks', 'vouchers', 'vpcs',
-  ]);
+  // The same tables as the same migrations make on SQLite (the default store).
+  const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgcloud-sqlite-'));
+  try {
+    const sqlite = await openStore(sqliteDir, '');
+    const onSqlite = (await sql<{ t: string }>`select name as t from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%' order by 1`.execute(sqlite)).rows.map((r) => r.t);
+    await sqlite.destroy();
+    assert.ok(onSqlite.includes('instances') && onSqlite.includes('ledger_entries'), onSqlite.join());
+    assert.deepEqual(tables, onSqlite);
+  } finally {
+    fs.rmSync(sqliteDir, { recursive: true, force: true });
+  }
   // Columns of money and byte sizes are 64-bit.
   const types = new Map((await q<{ c: string; t: string }>("select table_name || '.' || column_name as c, data_type as t from information_schema.columns where table_schema = 'public'")).map((r) => [r.c, r.t]));
   for (const c of ['orders.amount', 'account_balances.balance', 'account_balances.frozen', 'ledger_entries.amount', 'ledger_entries.frozen', 'vouchers.nominal', 'vouchers.balance',
@@ -267,7 +276,8 @@ test('20 concurrent prepaid orders against a balance for 7: exactly 7 paid, one 
   assert.equal(listed.TotalCount, 7);
   const vpcs = await vpcClient({ endpoint: svc.endpoint, secretId: other.secretId, secretKey: other.secretKey }).DescribeVpcs({});
   assert.equal(vpcs.TotalCount, 1, 'one default VPC made for the account, not one per racing order');
-  assert.equal((await q('select id from security_groups where uin = $1', [other.uin])).length, 1, 'one default security group');
+  // Without SecurityGroupIds an instance is bound to no group (README, "Behaviour inferred from the Terraform provider").
+  assert.equal((await q('select instance_id from instance_security_groups where instance_id = any($1)', [instances.map((i) => i.id)])).length, 0, 'no group bound by default');
   await assertLedgerBalanced();
   // Nothing is left to pay a renewal (of a running instance).
   const id = ok[0]!.value.DBInstanceIdSet[0];

@@ -51,7 +51,10 @@ export interface ActionDefinition<Req = any, Res = Record<string, unknown>> {
   service: string; // e.g. "postgres"
   version: string; // e.g. "2017-03-12"
   name: string; // e.g. "CreateInstances"
-  /** Requests per second per account; the gateway's default applies when absent. */
+  /**
+   * Requests per second per account, for actions without a documented limit only (test-only actions):
+   * a real action's limit is its entry in src/core/catalog/rate-limits.json, which wins.
+   */
   rateLimit?: number;
   /** Whether the action needs a region (most do). */
   regionRequired?: boolean;

@@ -12,6 +12,8 @@ export interface Config {
   secretKey?: string;
   /** Requests per second per account for actions without a documented limit. */
   defaultRateLimit: number;
+  /** Multiplies every request-rate limit (PGCLOUD_RATE_LIMIT_SCALE, default 1 = the documented figures; more for load tests). */
+  rateLimitScale: number;
   /** How many instances the reconciler provisions at once. */
   provisionConcurrency: number;
   /** Log level for pino ("info", "warn", "silent", ...). */
@@ -69,6 +71,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     secretId: env.PGCLOUD_SECRET_ID || undefined,
     secretKey: env.PGCLOUD_SECRET_KEY || undefined,
     defaultRateLimit: int(env.PGCLOUD_DEFAULT_RATE_LIMIT, 20),
+    rateLimitScale: positive(env.PGCLOUD_RATE_LIMIT_SCALE, 1),
     provisionConcurrency: Math.min(10, int(env.PGCLOUD_PROVISION_CONCURRENCY, cores * 2)),
     logLevel: env.PGCLOUD_LOG_LEVEL || 'info',
     prewarm: env.PGCLOUD_PREWARM || 'all',

@@ -1,14 +1,21 @@
-// Per (account, action) request-rate limits over a sliding 1-second window: a request passes when
-// fewer than `limit` requests passed under the same key in the 1000 ms before it (150 requests
-// inside one second against a limit of 100 → 100 pass, wherever the second starts). Each key keeps
-// the times of its recent passes in a ring that grows up to `limit` entries. In memory: one node.
+// Per (account, region, action) request-rate limits, the dimension Tencent documents, over a sliding
+// 1-second window: a request passes when fewer than `limit` requests passed under the same key in the
+// 1000 ms before it (150 requests inside one second against a limit of 100 → 100 pass, wherever the
+// second starts). Each key keeps the times of its recent passes in a ring that grows up to `limit`
+// entries. In memory: one node.
+import type { ActionDefinition } from '../core/action.ts';
+import type { Config } from '../core/config.ts';
+import { documentedRateLimit } from '../core/catalog/rateLimits.ts';
 
-/** Documented per-action limits (requests per second per account) that differ from the default. */
-export const RATE_LIMITS: Readonly<Record<string, number>> = {
-  CreateInstances: 100,
-  CreateDatabase: 20,
-  DescribeEncryptionKeys: 1000,
-};
+/**
+ * The limit of an action, requests per second: its documented figure (src/core/catalog/rate-limits.json),
+ * else the action's own `rateLimit` (test-only actions), else the operator's default; times the
+ * operator's scale (PGCLOUD_RATE_LIMIT_SCALE, for load tests), at least 1.
+ */
+export function rateLimitOf(def: Pick<ActionDefinition, 'service' | 'name' | 'rateLimit'>, config: Pick<Config, 'defaultRateLimit' | 'rateLimitScale'>): number {
+  const base = documentedRateLimit(def.service, def.name)?.perSecond ?? def.rateLimit ?? config.defaultRateLimit;
+  return Math.max(1, Math.round(base * config.rateLimitScale));
+}
 
 const WINDOW_MS = 1000;
 

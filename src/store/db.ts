@@ -49,7 +49,9 @@ export async function openStore(dataDir: string, url = process.env.PGCLOUD_STORE
     sqlite.pragma('foreign_keys = ON');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
-  const migrator = new Migrator({ db, provider: { getMigrations: loadMigrations } });
+  // Branches number their migrations ahead of time (TEAM.md), so one may land after a higher number
+  // already ran on an existing store: each is still applied once, in name order among the pending ones.
+  const migrator = new Migrator({ db, provider: { getMigrations: loadMigrations }, allowUnorderedMigrations: true });
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();

@@ -1,7 +1,9 @@
 // The local engine: PostgreSQL servers on this machine, from the binaries installed as npm packages.
-// ensureRunning is idempotent and crash-safe: every step either checks its result first (data copied,
-// server alive, role present) or rewrites it atomically, so calling it again after a SIGKILL of the
-// service at any point converges, adopting servers that outlived the previous service process.
+// ensureRunning runs converge(): the steps of steps/index.ts in order (encryption, data directory,
+// takeover, standby data, replication settings, configuration, promotion, sandbox, server, admin role,
+// read-only, slots). It is idempotent and crash-safe: every step either checks its result first (data
+// copied, server alive, role present) or rewrites it atomically, so calling it again after a SIGKILL of
+// the service at any point converges, adopting servers that outlived the previous service process.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,16 +13,16 @@ import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAsResolver } from './runas.ts';
 import { Layout } from './layout.ts';
 import { ENCODINGS, Templates, type Encoding } from './templates.ts';
-import { CONF_FILE, postmasterArgs, renderConf, renderHba, renderIdent, socketPeers, synchronousNames, withSetting } from './config.ts';
-import { ensureDir, writeIfChanged } from './files.ts';
-import { adoptFiles, cleanTrash, ensureSocketDir, ownedByOther, provisionData, removeInstance } from './datadir.ts';
-import { findPostmaster, killAll, orphanedHelpers, removeStalePidFile, scanProcesses, startPostmaster, stopPostmaster, uidOf, waitReady } from './process.ts';
-import { dropDatabase, dropRole, ensureAdminRole, ensureDatabase, ensureRole, superuserClient, terminateClients } from './roles.ts';
-import { ensureEncryptedData, isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
-import { baseBackup, conninfo, ensureSlots, isStandbyData, markStandby, probe, promote, recoveryConf, replicas } from './replication.ts';
-import { shutdownCheckpoint, templateFitsPrimary } from './standby.ts';
+import { ensureDir } from './files.ts';
+import { cleanTrash, provisionData, removeInstance } from './datadir.ts';
+import { findPostmaster, killAll, orphanedHelpers, scanProcesses, stopPostmaster } from './process.ts';
+import { dropDatabase, dropRole, ensureDatabase, ensureRole } from './roles.ts';
+import { isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
+import { conninfo, markStandby, probe, recoveryConf, replicas } from './replication.ts';
+import { CONVERGE_STEPS, type Converge, type Known, type StepEngine } from './steps/index.ts';
+import { CONF_FILE, synchronousNames, withSetting } from './config.ts';
+import { writeIfChanged } from './files.ts';
 import { removeOrphans } from './orphans.ts';
-import { inOwnNamespace, sandboxAvailable } from './sandbox.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -35,20 +37,6 @@ export interface LocalEngineOptions {
   startTimeoutMs?: number;
 }
 
-interface Known {
-  /** Postmaster started or adopted by this engine object (stopAll stops these). */
-  pid?: number;
-  /** name + verifier of the admin role last made to match, so a running instance costs no SQL. */
-  roleKey?: string;
-  /** Whether the server was last made read-only (ending client sessions is done once, on the change). */
-  readOnly?: boolean;
-  /** Replication slots last made to exist on this primary. */
-  slotsKey?: string;
-  /** Its encrypted data directory was mounted by (or adopted by) this engine object. */
-  mounted?: boolean;
-  /** The standbys its commits wait for as last set by setSynchronous: wins over the spec's (see there). */
-  synchronous?: string[];
-}
 
 class LocalEngine implements Engine {
   private readonly known = new Map<string, Known>();
@@ -59,6 +47,8 @@ class LocalEngine implements Engine {
   private readonly users: RunAsResolver;
   private readonly log: Logger;
   private readonly startTimeoutMs: number;
+  /** What converge()'s steps may use of this engine (already inside the instance's serialize()). */
+  private readonly parts: StepEngine;
 
   constructor(layout: Layout, bins: Binaries[], templates: Templates, users: RunAsResolver, log: Logger, startTimeoutMs: number) {
     this.layout = layout;
@@ -67,6 +57,17 @@ class LocalEngine implements Engine {
     this.users = users;
     this.log = log;
     this.startTimeoutMs = startTimeoutMs;
+    this.parts = {
+      layout,
+      templates,
+      users,
+      log,
+      startTimeoutMs,
+      socketOf: (id) => this.socketOrUndefined(id),
+      clearStrays: (id, dataDir) => this.clearStrays(id, dataDir),
+      fence: (id) => this.fenceNow(id),
+      stage: (spec) => this.stageNow(spec),
+    };
   }
 
   installedVersions(): InstalledVersion[] {
@@ -102,214 +103,32 @@ class LocalEngine implements Engine {
   private async converge(spec: InstanceSpec): Promise<void> {
     const t0 = performance.now();
     const timings: Record<string, number> = {};
-    const lap = (k: string, since: number) => (timings[k] = Math.round(performance.now() - since));
     const bin = this.bins.get(spec.major);
     if (!bin) throw new Error(`PostgreSQL ${spec.major} is not installed`);
     if (!ENCODINGS.includes(spec.encoding)) throw new Error(`unsupported encoding ${spec.encoding}`);
-    const p = this.layout.instance(spec.id);
     const known = this.known.get(spec.id) ?? {};
     this.known.set(spec.id, known);
-    // Everything of the instance runs as and belongs to its own user (as root; else ourselves).
-    const runAs = await this.users.forInstance(spec.id);
-
-    // 0. Encrypted at rest: the cipher directory mounted (or the existing mount adopted) first, so that
-    //    <id>/data leads into the cleartext view. A plain data directory is never encrypted in place.
-    if (spec.encryption) {
-      if (spec.replication) throw new Error('encrypted data directories are not supported with streaming replication');
-      const t = performance.now();
-      await ensureEncryptedData(p, spec.encryption.passphrase, runAs);
-      known.mounted = true;
-      if (performance.now() - t > 5) lap('mountMs', t);
-    } else if (isEncrypted(p)) {
-      throw new Error('its data directory is encrypted and the spec gives no passphrase');
-    }
-
-    // 1. The data directory, a copy of the template.
-    let version: string | undefined;
-    let copied = false;
-    try {
-      version = fs.readFileSync(path.join(p.data, 'PG_VERSION'), 'utf8').trim();
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    // A new standby's data directory is made below: from the template when its primary allows, else a base backup.
-    if (version === undefined && spec.replication?.role !== 'standby') {
-      if (fs.existsSync(p.data)) throw new Error(`${p.data} exists but has no PG_VERSION: not a PostgreSQL data directory`);
-      let t = performance.now();
-      const template = await this.templates.ensure(spec.major, spec.encoding as Encoding);
-      if (performance.now() - t > 5) lap('templateMs', t);
-      t = performance.now();
-      await provisionData(p, template, runAs, this.log);
-      lap('copyMs', t);
-      copied = true;
-      known.roleKey = undefined; // a new cluster
-    } else if (version !== undefined && version !== spec.major) {
-      throw new Error(`its data directory is PostgreSQL ${version}, not ${spec.major}`);
-    }
-    // Files of another user: made by an earlier pgcloud that ran every instance as the shared user.
-    // Its server (running as that user) is stopped, the files given to the instance's user, and the
-    // server started again below.
-    if (version !== undefined && ownedByOther(p, runAs)) {
-      const t = performance.now();
-      const pm = findPostmaster(p.data);
-      if (pm) await stopPostmaster(pm.pid);
-      await this.clearStrays(spec.id, p.data);
-      known.pid = undefined;
-      await adoptFiles(p, runAs, this.users.shared.uid);
-      lap('adoptMs', t);
-      this.log.warn({ id: spec.id, user: runAs.name }, 'instance files given to its own user');
-    }
-    const repl = spec.replication;
-    const standby = repl?.role === 'standby';
-    let upstream: { sock: string; port: number } | undefined;
-    if (repl?.role === 'standby') {
-      upstream = this.socketOrUndefined(repl.upstream) ?? { sock: this.layout.instance(repl.upstream).sock, port: spec.port };
-      // A data directory that is not a standby's (a former primary, which may hold writes its
-      // successor never saw) is thrown away and made again from the current primary.
-      let rebuilt = false;
-      if (version !== undefined && !isStandbyData(p.data)) {
-        this.log.warn({ id: spec.id, upstream: repl.upstream }, 'rebuilding a former primary as a standby');
-        await this.fenceNow(spec.id);
-        await removeInstance(p);
-        version = undefined;
-        rebuilt = true;
-      }
-      if (version === undefined) {
-        const live = this.socketOrUndefined(repl.upstream);
-        if (!live) throw new Error(`cannot make a standby: its primary ${repl.upstream} is not running`);
-        ensureDir(p.dir, 0o700, runAs.chown);
-        const t = performance.now();
-        const rconf = recoveryConf(conninfo(live.sock, live.port, repl.name), repl.slot);
-        // A first standby of a primary still at its template's checkpoint: a copy of the template will do
-        // (the one stageStandby made, else one made now). Its own pg_control is what is checked.
-        const staged = `${p.data}.staged`;
-        if (!rebuilt && !fs.existsSync(staged)) await this.stageNow(spec);
-        const tpl = rebuilt ? undefined : shutdownCheckpoint(staged);
-        if (tpl && isStandbyData(staged) && (await templateFitsPrimary(tpl, live.sock, live.port, repl.slot, this.log))) {
-          fs.renameSync(staged, p.data);
-          lap('templateCopyMs', t);
-          this.log.info({ id: spec.id, upstream: repl.upstream }, 'standby made from a copy of the template');
-        } else {
-          await fs.promises.rm(staged, { recursive: true, force: true });
-          await baseBackup({
-            major: Number(spec.major), upstreamData: this.layout.instance(repl.upstream).data, upstreamSock: live.sock, upstreamPort: live.port,
-            slot: repl.slot, dest: p.data, recoveryConf: rconf, runAs, log: this.log,
-          });
-          lap('baseBackupMs', t);
-        }
-        copied = true;
-        known.roleKey = undefined;
+    const c: Converge = {
+      spec,
+      bin,
+      paths: this.layout.instance(spec.id),
+      // Everything of the instance runs as and belongs to its own user (as root; else ourselves).
+      runAs: await this.users.forInstance(spec.id),
+      known,
+      made: false,
+      conf: {},
+      confChanged: false,
+      args: [],
+      lap: (name, since) => (timings[name] = Math.round(performance.now() - since)),
+    };
+    for (const step of CONVERGE_STEPS) {
+      try {
+        await step.run(c, this.parts);
+      } catch (e) {
+        throw new Error(`${step.name}: ${(e as Error).message}`, { cause: e });
       }
     }
-
-    // 2. Configuration, rewritten every time (only touched when it differs).
-    ensureSocketDir(p, runAs);
-    const extra: Record<string, string> = {};
-    if (repl?.role === 'primary') extra.synchronous_standby_names = synchronousNames(known.synchronous ?? repl.synchronous);
-    else known.synchronous = undefined;
-    if (repl?.role === 'standby' && upstream) {
-      if (Number(spec.major) >= 12) {
-        extra.primary_conninfo = conninfo(upstream.sock, upstream.port, repl.name);
-        extra.primary_slot_name = repl.slot;
-      } else if (fs.existsSync(path.join(p.data, 'recovery.conf'))) {
-        writeIfChanged(path.join(p.data, 'recovery.conf'), recoveryConf(conninfo(upstream.sock, upstream.port, repl.name), repl.slot), runAs.chown);
-      }
-    }
-    let changed = writeIfChanged(path.join(p.data, CONF_FILE), renderConf(spec, extra), runAs.chown);
-    // The bootstrap superuser's socket logins: peer, mapped from pgcloud's own OS user (see config.ts).
-    const peers = socketPeers(runAs.name);
-    changed = writeIfChanged(path.join(p.data, 'pg_ident.conf'), renderIdent(peers), runAs.chown) || changed;
-    changed = writeIfChanged(path.join(p.data, 'pg_hba.conf'), renderHba(spec.accessRules, peers), runAs.chown) || changed;
-    const args = postmasterArgs(spec, p.data, p.sock);
-
-    // 3. The server: adopt a live one that runs with these settings, else (re)start it.
-    let pid: number | undefined;
-    let reloadedAt: Date | undefined;
-    let pm = findPostmaster(p.data);
-    if (repl?.role === 'primary' && isStandbyData(p.data)) {
-      const t = performance.now();
-      if (pm && (pm.status === 'standby' || (await waitReady(p.data, pm.pid, this.startTimeoutMs)))) {
-        await promote(p.data, pm.pid, runAs, this.startTimeoutMs);
-        pm = findPostmaster(p.data);
-      } else {
-        // Not running: it starts as a primary after replaying the WAL it has (no signal file, no recovery.conf).
-        fs.rmSync(path.join(p.data, 'standby.signal'), { force: true });
-        if (fs.existsSync(path.join(p.data, 'recovery.conf'))) fs.renameSync(path.join(p.data, 'recovery.conf'), path.join(p.data, 'recovery.done'));
-      }
-      lap('promoteMs', t);
-      this.log.warn({ id: spec.id }, 'standby promoted to primary');
-    }
-    if (pm && !sameArgs(pm.args, args)) {
-      this.log.info({ id: spec.id, pid: pm.pid, running: pm.args, wanted: args }, 'restarting server to apply new settings');
-      await stopPostmaster(pm.pid);
-      pm = undefined;
-    }
-    // As root the server runs in a sandbox of its own (sandbox.ts); one started before that is restarted into one.
-    const sandbox = runAs.switching && sandboxAvailable() ? { tmpDir: path.join(p.dir, 'tmp'), visible: [this.layout.root, bin.root, p.sock] } : undefined;
-    if (pm && sandbox && !inOwnNamespace(pm.pid)) {
-      this.log.warn({ id: spec.id, pid: pm.pid }, 'restarting server to run it in its sandbox');
-      await stopPostmaster(pm.pid);
-      pm = undefined;
-    }
-    if (pm && runAs.switching && uidOf(pm.pid) !== runAs.uid) {
-      this.log.warn({ id: spec.id, pid: pm.pid, user: runAs.name }, 'restarting server to run as its instance user');
-      await stopPostmaster(pm.pid);
-      pm = undefined;
-    }
-    if (pm) {
-      // A new engine object (service restart) may adopt a server whose config was rewritten just before a crash.
-      if (changed || known.pid !== pm.pid) {
-        reloadedAt = new Date();
-        try {
-          process.kill(pm.pid, 'SIGHUP');
-        } catch {
-          /* it just exited: waitReady sees it */
-        }
-      }
-      if (pm.status === 'ready' || pm.status === 'standby' || (await waitReady(p.data, pm.pid, this.startTimeoutMs))) pid = pm.pid;
-      if (known.pid !== pid && pid) this.log.info({ id: spec.id, pid }, 'adopted running server');
-    }
-    if (pid === undefined) {
-      if (!copied) await this.clearStrays(spec.id, p.data); // a fresh copy has no processes
-      removeStalePidFile(p.data);
-      if (sandbox) ensureDir(sandbox.tmpDir, 0o700, runAs.chown);
-      const t = performance.now();
-      pid = await startPostmaster({
-        sandbox,
-        binary: bin.postgres,
-        args,
-        dataDir: p.data,
-        logFile: p.log,
-        runAs,
-        what: `PostgreSQL ${spec.major} server of ${spec.id}`,
-        listen: `${spec.host}:${spec.port}`,
-        timeoutMs: this.startTimeoutMs,
-      });
-      lap('startMs', t);
-    }
-    known.pid = pid;
-
-    // 4. The admin role (a standby has its primary's roles).
-    const roleKey = `${spec.adminName}\0${spec.adminVerifier}`;
-    if (known.roleKey !== roleKey && !standby) {
-      const t = performance.now();
-      const result = await ensureAdminRole({ sockDir: p.sock, port: spec.port, name: spec.adminName, verifier: spec.adminVerifier, fresh: copied, major: Number(spec.major) });
-      lap('roleMs', t);
-      known.roleKey = roleKey;
-      if (result !== 'unchanged') this.log.info({ id: spec.id, role: spec.adminName, result }, 'admin role ensured');
-    }
-    // 5. Read-only at the storage quota: once new sessions see the setting, the open ones are ended.
-    if (spec.readOnly && known.readOnly !== true && !standby) {
-      if (reloadedAt) await waitReloaded(p.sock, spec.port, reloadedAt);
-      const ended = await terminateClients(p.sock, spec.port);
-      this.log.warn({ id: spec.id, sessionsEnded: ended }, 'instance is read-only');
-    }
-    known.readOnly = Boolean(spec.readOnly);
-    if (repl?.role === 'primary' && known.slotsKey !== repl.slots.join(',')) {
-      await ensureSlots(p.sock, spec.port, repl.slots);
-      known.slotsKey = repl.slots.join(',');
-    }
-    if (Object.keys(timings).length) this.log.info({ id: spec.id, pid, ...timings, totalMs: Math.round(performance.now() - t0) }, 'instance ensured');
+    if (Object.keys(timings).length) this.log.info({ id: spec.id, pid: c.pid, ...timings, totalMs: Math.round(performance.now() - t0) }, 'instance ensured');
   }
 
   /**
@@ -552,23 +371,6 @@ function dirBytes(dir: string): Promise<number> {
     });
   });
 }
-
-/** Waits (up to 5 s) until new sessions of the server have read the configuration reloaded at since. */
-async function waitReloaded(sock: string, port: number, since: Date): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    const client = await superuserClient(sock, port);
-    try {
-      const { rows } = await client.query('SELECT pg_conf_load_time() AS t');
-      if ((rows[0].t as Date).getTime() >= since.getTime() - 5) return;
-    } finally {
-      await client.end().catch(() => {});
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const sameArgs = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export async function createLocalEngine(opts: LocalEngineOptions): Promise<Engine> {
   const log = opts.log;

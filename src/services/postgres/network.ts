@@ -1,9 +1,11 @@
 // An instance's place in the network: its address in its subnet's address book and its security
-// groups (the default group of its project when none is given).
+// groups. Without SecurityGroupIds an instance is bound to no group (and so accepts logins from any
+// address, as the default group, which allows everything, would): the real service reports no group for
+// it, which the Terraform provider relies on (README, "Behaviour inferred from the Terraform provider").
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import { ApiError } from '../../core/errors.ts';
-import { allocateSubnetAddress, bindSecurityGroups, ensureDefaultSecurityGroup } from '../../store/vpc.ts';
+import { allocateSubnetAddress, bindSecurityGroups } from '../../store/vpc.ts';
 
 /** Checks that every group exists in the account and region; returns them deduplicated, in order. */
 export async function checkSecurityGroupIds(db: Kysely<Database>, uin: string, region: string, ids: string[]): Promise<string[]> {
@@ -22,13 +24,12 @@ export async function checkSecurityGroupIds(db: Kysely<Database>, uin: string, r
 /** Allocates each instance an address of the subnet and binds its groups. Run inside the creating transaction. */
 export async function attachNetwork(
   trx: Kysely<Database>,
-  a: { uin: string; region: string; projectId: number; subnetId: string; instanceIds: string[]; securityGroupIds: string[]; now: string },
+  a: { subnetId: string; instanceIds: string[]; securityGroupIds: string[]; now: string },
 ): Promise<void> {
   const subnet = await trx.selectFrom('subnets').select(['id', 'cidr_block']).where('id', '=', a.subnetId).executeTakeFirstOrThrow();
-  const groups = a.securityGroupIds.length ? a.securityGroupIds : [await ensureDefaultSecurityGroup(trx, a.uin, a.region, a.projectId, a.now)];
   for (const id of a.instanceIds) {
     const address = await allocateSubnetAddress(trx, subnet, id, a.now);
     await trx.updateTable('instances').set({ vpc_ip: address }).where('id', '=', id).execute();
-    await bindSecurityGroups(trx, id, groups);
+    await bindSecurityGroups(trx, id, a.securityGroupIds);
   }
 }

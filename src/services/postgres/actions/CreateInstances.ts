@@ -14,6 +14,7 @@ import { INVALID_VOUCHER } from '../../../core/billing/vouchers.ts';
 import { insertInstanceBilling } from '../../../store/billing.ts';
 import { activityPercentOff, applyActivity, chargeOrders, freezeHours, pickVoucher } from '../billing.ts';
 import { insertOrdersWithInstances, nextDealNames, nextFlowId } from '../../../store/instances.ts';
+import { ensureDefaultPlans } from '../../../store/backupPlans.ts';
 import { ensureDefaultNetwork, findSubnet, findVpc } from '../../../store/networks.ts';
 import { projectExists } from '../../../store/projects.ts';
 import { hasIpv6Loopback } from '../../../core/host.ts';
@@ -71,7 +72,6 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
   service: 'postgres',
   version: '2017-03-12',
   name: 'CreateInstances',
-  rateLimit: 100,
   request: {
     SpecCode: { type: 'string', required: true, description: 'Purchasable specification code (DescribeClasses SpecCode).' },
     Storage: { type: 'integer', required: true, description: 'Disk capacity in GB, step 10.' },
@@ -299,7 +299,9 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
         });
       }
       await insertOrdersWithInstances(trx, orders, instances);
-      await attachNetwork(trx, { uin: ctx.account.uin, region: ctx.region, projectId, subnetId: network.subnetId, instanceIds: ids, securityGroupIds, now: nowIso });
+      // Each instance is backed up by its default plan from the start, as on the real service.
+      await ensureDefaultPlans(trx, ids.map((id) => ({ id, uin: ctx.account.uin })), nowIso);
+      await attachNetwork(trx, { subnetId: network.subnetId, instanceIds: ids, securityGroupIds, now: nowIso });
 
       // Payment, in the same transaction: any refusal rolls back the orders and instances above.
       const charges = ids.map((id, i) => ({ dealName: dealNames[i]!, instanceId: id, amount: unitPayable }));

@@ -8,7 +8,6 @@ export default defineAction<{ DBInstanceId: string }, { DBInstance: Record<strin
   service: 'postgres',
   version: '2017-03-12',
   name: 'DescribeDBInstanceAttribute',
-  rateLimit: 100,
   request: {
     DBInstanceId: { type: 'string', required: true, description: 'Instance ID, e.g. postgres-6fego161.' },
   },

@@ -35,7 +35,6 @@ export default defineAction<Request, { TotalCount: number; DBInstanceSet: Record
   service: 'postgres',
   version: '2017-03-12',
   name: 'DescribeDBInstances',
-  rateLimit: 100,
   request: {
     Filters: {
       type: { array: { object: { Name: { type: 'string', description: 'Filter name.' }, Values: { type: { array: 'string' }, description: 'Filter values.' } } } },

@@ -19,7 +19,6 @@ export default defineAction<{ DBInstanceId: string }, { EncryptionKeys: Encrypti
   service: 'postgres',
   version: '2017-03-12',
   name: 'DescribeEncryptionKeys',
-  rateLimit: 1000,
   request: {
     DBInstanceId: { type: 'string', required: true, description: 'Instance ID.' },
   },

@@ -9,7 +9,6 @@ export default defineAction({
   regionRequired: false,
   // A read of static catalogue data, cheap enough that clients (and the gateway benchmark) may
   // call it as often as they like.
-  rateLimit: 100_000,
   request: {},
   async handle(ctx) {
     const RegionSet = ctx.catalog.regions.map((r) => ({
