@@ -76,6 +76,9 @@ export interface InstancesTable {
   dek_blob: ColumnType<string | null, string | null | undefined, string | null>;
   // 006_ha: high availability (src/reconciler/ha.ts HaState as JSON); null for a single-node instance.
   ha: ColumnType<string | null, string | null | undefined, string | null>;
+  // 012_faults: Semi-sync's current state ('sync' | 'async'; null single-node) and when provisioning was given up.
+  sync_state: ColumnType<string | null, string | null | undefined, string | null>;
+  failed_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrdersTable {
