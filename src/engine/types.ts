@@ -90,6 +90,27 @@ export interface DatabaseSpec {
   ctype?: string;
 }
 
+/** One setting of a running server, as pg_settings shows it to a superuser. */
+export interface ServerSetting {
+  name: string;
+  /** The value in effect, in the setting's base unit. */
+  setting: string;
+  /** Base unit of a number ("ms", "s", "min", "B", "kB", "8kB", "MB", "16MB") or null. */
+  unit: string | null;
+  vartype: 'bool' | 'integer' | 'real' | 'string' | 'enum';
+  /** When a change takes effect: "postmaster" (restart), "sighup" (reload), "user", "superuser", "internal", ... */
+  context: string;
+  category: string;
+  description: string;
+  min: string | null;
+  max: string | null;
+  enumValues: string[] | null;
+  bootValue: string | null;
+  resetValue: string | null;
+  /** Changed in the configuration file but waiting for a restart. */
+  pendingRestart: boolean;
+}
+
 export interface ObservedInstance {
   /** The data directory exists. */
   exists: boolean;
@@ -123,6 +144,11 @@ export interface Engine {
   observe(id: string): Promise<ObservedInstance>;
   /** Stops the server and starts it again with this spec (a new postmaster pid). */
   restart(spec: InstanceSpec): Promise<void>;
+  /**
+   * The running server's settings, read once the configuration last written for it is loaded, and when
+   * its postmaster started. The server must be running.
+   */
+  settings(id: string): Promise<{ settings: ServerSetting[]; startedAt: Date }>;
   /** Bytes the instance's data takes on disk. */
   diskUsage(id: string): Promise<number>;
   /** Creates the role or brings its password, LOGIN and privileges in line. The server must be running. */

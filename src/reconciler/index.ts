@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/db.ts';
 import type { InstanceRow } from '../store/instances.ts';
 import type { Engine, InstanceSpec } from '../engine/types.ts';
-import { parametersFor } from '../core/catalog/parameters.ts';
 import type { Config } from '../core/config.ts';
 import type { Clock } from '../core/time.ts';
 import { allocateAddress } from './address.ts';
@@ -17,6 +16,8 @@ import { accessRulesFor } from '../store/vpc.ts';
 import { HaController, engineIds, haOf, primaryEngineId } from './ha.ts';
 import { provisioningDuration, reconcileFailures, reconcilerBacklog } from '../core/metrics.ts';
 import { boxFor, findKey, unwrapDataKey } from '../store/kms.ts';
+import { parameterSettings, recordSettings } from './parameters.ts';
+import { deleteSettings } from '../store/parameters.ts';
 
 export interface ReconcilerDeps {
   db: Store;
@@ -367,6 +368,7 @@ export class Reconciler {
       if (row.desired_state === 'destroyed') {
         // The data directory goes, then the address is free for another instance.
         for (const eid of engineIds(row)) await engine.destroy(eid);
+        await deleteSettings(db, row.id);
         this.adopted.delete(row.id);
         this.ha.forget(row.id);
         this.storageCheckedAt.delete(row.id);
@@ -402,6 +404,7 @@ export class Reconciler {
       else await engine.ensureRunning(spec);
       this.adopted.add(row.id);
       await this.applyAccountsAndDatabases(row);
+      await recordSettings(this.deps, row);
       // The settled status: read-only at the storage quota, else running.
       const target = row.read_only === 1 ? 'readonly' : 'running';
       const status = row.status === target ? undefined : target;
@@ -460,17 +463,4 @@ export function specOf(row: InstanceRow, host: string, port: number): InstanceSp
     ...parameterSettings(row),
     readOnly: row.read_only === 1,
   };
-}
-
-/** The tenant's parameters split as the engine wants them: reloadable ones and restart-only ones. */
-function parameterSettings(row: InstanceRow): Pick<InstanceSpec, 'settings' | 'startSettings'> {
-  const chosen = JSON.parse(row.parameters || '{}') as Record<string, string>;
-  const settings: Record<string, string> = {};
-  const startSettings: Record<string, string> = {};
-  for (const p of parametersFor(row.db_major_version)) {
-    const v = chosen[p.name];
-    if (v === undefined) continue;
-    (p.needReboot ? startSettings : settings)[p.name] = v;
-  }
-  return { settings, startSettings };
 }

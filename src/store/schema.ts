@@ -348,6 +348,28 @@ export interface BackupPlansTable {
   updated_at: string;
 }
 
+// 009_parameters: each server's settings as last read (pg_settings), and parameter templates.
+export interface InstanceSettingsTable {
+  instance_id: string;
+  settings: string; // JSON {name (lower case): value in the setting's base unit}
+  started_at: string; // the postmaster's start time
+  observed_at: string;
+}
+
+export interface ParameterTemplatesTable {
+  id: string; // TemplateId, a UUID
+  seq: number; // creation order
+  uin: string;
+  region: string;
+  name: string;
+  description: string;
+  db_major_version: string;
+  db_engine: string;
+  params: string; // JSON {name: ExpectedValue as given}
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -374,4 +396,6 @@ export interface Database {
   service_clock: ServiceClockTable;
   kms_keys: KmsKeysTable;
   backup_plans: BackupPlansTable;
+  instance_settings: InstanceSettingsTable;
+  parameter_templates: ParameterTemplatesTable;
 }

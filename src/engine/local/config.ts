@@ -6,49 +6,15 @@
 // settings go in pgcloud.conf (included from postgresql.conf), with pg_hba.conf; a SIGHUP applies them.
 import os from 'node:os';
 import type { AccessRule, InstanceSpec } from '../types.ts';
+import { sizing } from '../../core/sizing.ts';
+
+export { sizing, type Sizing } from '../../core/sizing.ts';
 
 /** The cluster's bootstrap superuser: pgcloud's own, reachable only over the instance's Unix socket. */
 export const BOOTSTRAP_USER = 'tencentdb_pgcloud';
 
 export const CONF_FILE = 'pgcloud.conf';
 export const INCLUDE_LINE = `include '${CONF_FILE}'`;
-
-export interface Sizing {
-  sharedBuffersMb: number;
-  effectiveCacheSizeMb: number;
-  maxConnections: number;
-  workMemMb: number;
-  maintenanceWorkMemMb: number;
-  parallelWorkers: number;
-  parallelWorkersPerGather: number;
-}
-
-const clamp = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, v));
-
-/**
- * Memory settings for an instance of memoryMb, on a host of hostMb (a shared laptop, not a dedicated VM):
- * - shared_buffers: 25% of the instance memory, but at most 1/16 of the host's RAM and at most 256 MB
- *   (PostgreSQL touches its shared memory at start: 512 MB add ~100 ms to a start here), at least 32 MB;
- * - effective_cache_size: 75% of the instance memory (a planner hint, allocates nothing);
- * - max_connections: memory/20 MB, between 100 and 2000 (1-2 GB → 100, 4 GB → 204, 8 GB → 409,
- *   16 GB → 819, 32 GB → 1638), close to what TencentDB gives its specs;
- * - work_mem: memory/512 between 4 MB and 64 MB (2 GB → 4 MB, the PostgreSQL and Tencent default);
- * - maintenance_work_mem: memory/16 between 64 MB and 1 GB;
- * - parallel workers from the CPU count.
- */
-export function sizing(memoryMb: number, cpu: number, hostMb = Math.floor(os.totalmem() / 1048576)): Sizing {
-  const mem = Math.max(256, Math.floor(memoryMb));
-  const cores = Math.max(1, Math.floor(cpu));
-  return {
-    sharedBuffersMb: Math.max(32, Math.min(Math.floor(mem / 4), Math.floor(hostMb / 16), 256)),
-    effectiveCacheSizeMb: Math.floor((mem * 3) / 4),
-    maxConnections: clamp(Math.floor(mem / 20), 100, 2000),
-    workMemMb: clamp(Math.floor(mem / 512), 4, 64),
-    maintenanceWorkMemMb: clamp(Math.floor(mem / 16), 64, 1024),
-    parallelWorkers: cores,
-    parallelWorkersPerGather: clamp(Math.floor(cores / 2), 0, 4),
-  };
-}
 
 /** Arguments of `postgres` after the binary: -D first, then the restart-only settings. */
 export function postmasterArgs(spec: InstanceSpec, dataDir: string, sockDir: string): string[] {
@@ -76,7 +42,11 @@ export function postmasterArgs(spec: InstanceSpec, dataDir: string, sockDir: str
   return ['-D', dataDir, ...[...settings].flatMap(([k, v]) => ['-c', `${k}=${v}`])];
 }
 
-const q = (v: string): string => `'${v.replaceAll("'", "''")}'`;
+/**
+ * A quoted value of postgresql.conf: the configuration lexer reads backslash escapes inside quotes, so
+ * a backslash is doubled as well as a quote (else a trailing backslash would escape the closing quote).
+ */
+const q = (v: string): string => `'${v.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 
 /** synchronous_standby_names for these standby names (application_name of each). */
 export const synchronousNames = (names: string[]): string => names.map((n) => `"${n.replaceAll('"', '')}"`).join(', ');

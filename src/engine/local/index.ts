@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec } from '../types.ts';
+import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAsResolver } from './runas.ts';
 import { Layout } from './layout.ts';
@@ -23,6 +23,7 @@ import { CONVERGE_STEPS, type Converge, type Known, type StepEngine } from './st
 import { CONF_FILE, synchronousNames, withSetting } from './config.ts';
 import { writeIfChanged } from './files.ts';
 import { removeOrphans } from './orphans.ts';
+import { readSettings } from './settings.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -213,6 +214,13 @@ class LocalEngine implements Engine {
       } catch (e) {
         throw new Error(`instance ${spec.id}: ${(e as Error).message}`, { cause: e });
       }
+    });
+  }
+
+  settings(id: string): Promise<{ settings: ServerSetting[]; startedAt: Date }> {
+    return this.serialize(id, async () => {
+      const { sock, port } = this.socket(id);
+      return readSettings(this.layout.instance(id).data, sock, port);
     });
   }
 
