@@ -239,7 +239,8 @@ test('no name or value can add a line to the configuration or break its quoting'
 test('a reload-only change does not restart the server; a restart-only one restarts it', async () => {
   for (const m of ['10', '18']) {
     const started = await startTime(m);
-    const taskId = await modify(m, { statement_timeout: '4321', log_min_duration_statement: '250', enable_seqscan: 'off', random_page_cost: '1.5' });
+    const taskId = await modify(m, { statement_timeout: '4321', log_min_duration_statement: '250', enable_seqscan: 'off', random_page_cost: '1.5', log_connections: m === '18' ? 'receipt, authentication' : 'on' });
+    assert.equal(await show(m, 'log_connections'), m === '18' ? 'receipt,authentication' : 'on');
     assert.equal(await show(m, 'statement_timeout'), '4321ms');
     assert.equal(await show(m, 'log_min_duration_statement'), '250ms');
     assert.equal(await show(m, 'enable_seqscan'), 'off');
@@ -254,8 +255,10 @@ test('a reload-only change does not restart the server; a restart-only one resta
     assert.equal(ev.EventDetail!.at(-1)!.OldValue, '0');
     assert.equal(ev.EventDetail!.at(-1)!.NewValue, '4321');
 
-    await modify(m, { max_prepared_transactions: '9', shared_buffers: '4096', max_connections: '150' });
+    await modify(m, { max_prepared_transactions: '9', shared_buffers: '4096', max_connections: '150', shared_preload_libraries: 'pg_stat_statements, auto_explain' });
     assert.equal(await show(m, 'max_prepared_transactions'), '9');
+    assert.equal(await show(m, 'shared_preload_libraries'), 'pg_stat_statements,auto_explain');
+    assert.equal((await sql(m, "SELECT count(*)::int AS n FROM pg_settings WHERE name = 'pg_stat_statements.max'"))[0].n, 1, 'the library is loaded');
     assert.equal(await show(m, 'shared_buffers'), '32MB');
     assert.equal(await show(m, 'max_connections'), '150');
     assert.notEqual(await startTime(m), started, `PostgreSQL ${m}: a restart-only change did not restart the server`);

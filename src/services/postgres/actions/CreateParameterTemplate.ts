@@ -16,7 +16,6 @@ export default defineAction<Request, { TemplateId: string }>({
   service: 'postgres',
   version: '2017-03-12',
   name: 'CreateParameterTemplate',
-  rateLimit: 100,
   request: {
     TemplateName: { type: 'string', required: true, description: '1-60 digits, letters, Chinese characters and _-./()（）[]+=：:@.' },
     DBMajorVersion: { type: 'string', required: true, description: 'Major version, e.g. 13.' },

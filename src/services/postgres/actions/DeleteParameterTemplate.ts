@@ -9,7 +9,6 @@ export default defineAction<{ TemplateId: string }, Record<string, never>>({
   service: 'postgres',
   version: '2017-03-12',
   name: 'DeleteParameterTemplate',
-  rateLimit: 100,
   request: {
     TemplateId: { type: 'string', required: true, description: 'Template ID.' },
   },

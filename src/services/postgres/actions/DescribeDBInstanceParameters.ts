@@ -13,7 +13,6 @@ export default defineAction<{ DBInstanceId: string; ParamName?: string }, { Tota
   service: 'postgres',
   version: '2017-03-12',
   name: 'DescribeDBInstanceParameters',
-  rateLimit: 1000,
   request: {
     DBInstanceId: { type: 'string', required: true, description: 'Instance ID.' },
     ParamName: { type: 'string', description: 'One parameter; all when empty.' },

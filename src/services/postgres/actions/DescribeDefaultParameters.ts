@@ -9,7 +9,6 @@ export default defineAction<{ DBMajorVersion: string; DBEngine: string }, { Tota
   service: 'postgres',
   version: '2017-03-12',
   name: 'DescribeDefaultParameters',
-  rateLimit: 1000,
   request: {
     DBMajorVersion: { type: 'string', required: true, description: 'Major version, e.g. 13.' },
     DBEngine: { type: 'string', required: true, description: 'postgresql or mssql_compatible.' },

@@ -9,7 +9,6 @@ export default defineAction<{ TemplateId: string }, Record<string, unknown>>({
   service: 'postgres',
   version: '2017-03-12',
   name: 'DescribeParameterTemplateAttributes',
-  rateLimit: 1000,
   request: {
     TemplateId: { type: 'string', required: true, description: 'Template ID.' },
   },

@@ -19,7 +19,6 @@ export default defineAction<Request, { TotalCount: number; ParameterTemplateSet:
   service: 'postgres',
   version: '2017-03-12',
   name: 'DescribeParameterTemplates',
-  rateLimit: 1000,
   request: {
     Filters: {
       type: { array: { object: { Name: { type: 'string', description: 'TemplateName, TemplateId, DBMajorVersion or DBEngine.' }, Values: { type: { array: 'string' }, description: 'Values, any of which matches.' } } } },

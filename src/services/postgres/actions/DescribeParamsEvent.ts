@@ -8,7 +8,6 @@ export default defineAction<{ DBInstanceId: string }, { TotalCount: number; Even
   service: 'postgres',
   version: '2017-03-12',
   name: 'DescribeParamsEvent',
-  rateLimit: 1000,
   request: {
     DBInstanceId: { type: 'string', required: true, description: 'Instance ID.' },
   },

@@ -19,7 +19,6 @@ export default defineAction<{ DBInstanceId: string; ParamList?: Array<{ Name: st
   service: 'postgres',
   version: '2017-03-12',
   name: 'ModifyDBInstanceParameters',
-  rateLimit: 100,
   request: {
     DBInstanceId: { type: 'string', required: true, description: 'Instance ID.' },
     ParamList: {

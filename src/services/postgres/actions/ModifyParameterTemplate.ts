@@ -20,7 +20,6 @@ export default defineAction<Request, Record<string, never>>({
   service: 'postgres',
   version: '2017-03-12',
   name: 'ModifyParameterTemplate',
-  rateLimit: 100,
   request: {
     TemplateId: { type: 'string', required: true, description: 'Template ID.' },
     TemplateName: { type: 'string', description: 'New name; kept when empty.' },
