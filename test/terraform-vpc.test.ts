@@ -9,7 +9,7 @@ import { terraformSuite, resourceValues, REGION } from './support/terraform.ts';
 import { tagClient, vpcClient } from './support/clients.ts';
 import { errorCode } from './support/sdk.ts';
 
-const tf = terraformSuite('vpc, subnet, security group and tag resources');
+const tf = terraformSuite('vpc, subnet, security group and tag resources', { env: { PGCLOUD_PREWARM: '16' } }); // the one major it creates
 
 /** The calls the provider made that this service refused (none: every call it makes is answered). */
 const errors = (calls: Array<{ action: string; response: any }>) => calls.filter((c) => c.response?.Response?.Error).map((c) => `${c.action}: ${c.response.Response.Error.Code}`);
