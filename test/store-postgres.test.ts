@@ -18,9 +18,11 @@ import { startService, freePort, postmastersUnder, type TestService } from './su
 import { createRequest, postgresClient, errorCode, waitForStatus, login, PASSWORD, type PostgresClient } from './support/sdk.ts';
 import { billingClient, vpcClient, tagClient, kmsClient } from './support/clients.ts';
 import { resolveRunAs } from '../src/engine/local/runas.ts';
+import { Kysely, sql } from 'kysely';
+import { postgresDialect } from '../src/store/postgres.ts';
+import { checkResourceTagsMigration } from './support/tag-migration.ts';
 import { findBinaries } from '../src/engine/local/binaries.ts';
 import { openStore } from '../src/store/db.ts';
-import { sql } from 'kysely';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MONTH = 18_600; // cdb.pg.z1.2g with 10 GB, one month (2 x 8800 + 10 x 100)
@@ -355,6 +357,33 @@ test('projects and tags: AddProject, DescribeProjects, TagResources, DescribeTag
   const tags = await tag.DescribeTags({});
   assert.equal(typeof tags.TotalCount, 'number');
   assert.deepEqual(tags.Tags!.map((t) => [t.TagKey, t.TagValue]).sort(), [['Team', 'data'], ['env', 'prod']]);
+});
+
+test('migration 008 on a PostgreSQL store holding data from before it; resource tags, route tables, VPC attributes on PostgreSQL', async () => {
+  await q('CREATE DATABASE pgcloud_migration');
+  const migrated = new Kysely<any>({ dialect: postgresDialect(storeUrl.replace(/\/pgcloud$/, '/pgcloud_migration')) });
+  try {
+    await checkResourceTagsMigration(migrated);
+  } finally {
+    await migrated.destroy();
+  }
+  // The running service on this store: the provider's tag calls, the default route table, VPC attributes.
+  const tag = tagClient(svc);
+  const vpc = vpcClient(svc);
+  await tag.ModifyResourceTags({ Resource: `qcs::postgres:ap-guangzhou:uin/:DBInstanceId/${first}`, ReplaceTags: [{ TagKey: 'env', TagValue: 'stage' }], DeleteTags: [{ TagKey: 'Team' }] });
+  const read = await tag.DescribeResourceTagsByResourceIds({ ServiceType: 'postgres', ResourcePrefix: 'DBInstanceId', ResourceRegion: 'ap-guangzhou', ResourceIds: [first], Limit: 20, Offset: 0 });
+  assert.deepEqual([read.TotalCount, read.Tags!.map((t) => [t.TagKey, t.TagValue])], [1, [['env', 'stage']]]);
+  assert.deepEqual((await pgc.DescribeDBInstanceAttribute({ DBInstanceId: first })).DBInstance!.TagList, [{ TagKey: 'env', TagValue: 'stage' }]);
+  const got = await tag.GetResources({ TagFilters: [{ TagKey: 'env', TagValue: ['stage'] }], MaxResults: 1 });
+  assert.deepEqual(got.ResourceTagMappingList!.map((m) => m.Resource), [`qcs::postgres:ap-guangzhou:uin/${uin}:DBInstanceId/${first}`]);
+  assert.equal(got.PaginationToken, '');
+  const dflt = (await vpc.DescribeVpcs({ Filters: [{ Name: 'is-default', Values: ['true'] }] })).VpcSet![0]!;
+  const main = await vpc.DescribeRouteTables({ Filters: [{ Name: 'vpc-id', Values: [dflt.VpcId!] }, { Name: 'association.main', Values: ['true'] }] });
+  assert.equal(main.TotalCount, 1);
+  assert.ok(main.RouteTableSet![0]!.AssociationSet!.length >= 1, 'the default subnets are associated with it');
+  await vpc.ModifyVpcAttribute({ VpcId: dflt.VpcId!, DnsServers: ['10.0.0.2'], EnableMulticast: 'true' });
+  const after = (await vpc.DescribeVpcs({ VpcIds: [dflt.VpcId!] })).VpcSet![0]!;
+  assert.deepEqual([after.DnsServerSet, after.EnableMulticast], [['10.0.0.2'], true]);
 });
 
 test('kms: CreateKey, ListKeys paging, DescribeKey, Encrypt/Decrypt', async () => {

@@ -15,6 +15,7 @@ export const newInstanceId = (): string => `postgres-${randomAlnum(8)}`;
 export const newVpcId = (): string => `vpc-${randomAlnum(8)}`;
 export const newSubnetId = (): string => `subnet-${randomAlnum(8)}`;
 export const newSecurityGroupId = (): string => `sg-${randomAlnum(8)}`;
+export const newRouteTableId = (): string => `rtb-${randomAlnum(8)}`;
 export const newRequestId = (): string => randomUUID();
 
 const digits = (n: number): string => {

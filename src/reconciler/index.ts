@@ -61,6 +61,9 @@ export class Reconciler {
     this.running = true;
     // Leases held by this node before a crash or restart are ours again.
     await this.deps.db.updateTable('instances').set({ lease_owner: null, lease_until: null }).where('lease_owner', 'like', `${this.nodeId}:%`).execute();
+    // What instances this store no longer has left on the host (after a crash, a lost store): removed.
+    const known = await this.deps.db.selectFrom('instances').select(['id', 'ha']).where('status', '!=', 'recycled').execute();
+    await this.deps.engine.removeOrphans?.(known.flatMap(engineIds)).catch((e) => this.deps.log.warn({ err: e }, 'could not remove what gone instances left'));
     // Before the API answers anyone: an instance said to be running whose server is down is restarting.
     const running = await this.deps.db.selectFrom('instances').select(['id', 'ha']).where('desired_state', '=', 'running').where('status', '=', 'running').execute();
     for (const r of running) await this.markRestartingIfDown(r.id, primaryEngineId(r));

@@ -44,7 +44,6 @@ export interface InstancesTable {
   project_id: number;
   vpc_id: string;
   subnet_id: string;
-  tags: string; // JSON [{TagKey, TagValue}]
   node_set: string; // JSON [{Role, Zone, DedicatedClusterId}]
   deletion_protection: number;
   deal_name: string;
@@ -77,6 +76,9 @@ export interface InstancesTable {
   dek_blob: ColumnType<string | null, string | null | undefined, string | null>;
   // 006_ha: high availability (src/reconciler/ha.ts HaState as JSON); null for a single-node instance.
   ha: ColumnType<string | null, string | null | undefined, string | null>;
+  // 012_faults: Semi-sync's current state ('sync' | 'async'; null single-node) and when provisioning was given up.
+  sync_state: ColumnType<string | null, string | null | undefined, string | null>;
+  failed_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrdersTable {
@@ -101,6 +103,12 @@ export interface VpcsTable {
   cidr_block: string;
   is_default: number;
   created_at: string;
+  // 008: attributes ModifyVpcAttribute sets.
+  dns_servers: Generated<string>; // JSON string[]
+  domain_name: Generated<string>;
+  enable_multicast: Generated<number>;
+  route_vpc_publish: Generated<number>;
+  route_vpc_publish_ipv6: Generated<number>;
 }
 
 export interface SubnetsTable {
@@ -112,6 +120,34 @@ export interface SubnetsTable {
   name: string;
   cidr_block: string;
   is_default: number;
+  created_at: string;
+  // 008: ModifySubnetAttribute's broadcast flag, and the route table the subnet is associated with.
+  enable_broadcast: Generated<number>;
+  route_table_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+// 008: each VPC's route tables (the default one, Main, is made with the VPC).
+export interface RouteTablesTable {
+  id: string; // rtb-xxxxxxxx
+  uin: string;
+  region: string;
+  vpc_id: string;
+  name: string;
+  is_default: number;
+  created_at: string;
+}
+
+// 008: the tags bound to resources, the one source of truth of every resource's tags (src/store/tags.ts).
+export interface ResourceTagsTable {
+  uin: string;
+  resource: string; // qcs::<service>:<region>:uin/<uin>:<prefix>/<id>, uin always filled
+  service: string;
+  region: string;
+  resource_prefix: string;
+  resource_id: string;
+  tag_key: string;
+  tag_value: string;
+  position: number; // order of the resource's tags (a new key goes last; a new value keeps its place)
   created_at: string;
 }
 
@@ -208,6 +244,7 @@ export interface ProjectsTable {
   created_at: string;
 }
 
+/** The tags that exist in the account (CreateTag, or made by binding them); DeleteTag removes unbound ones. */
 export interface TagCatalogTable {
   uin: string;
   tag_key: string;
@@ -345,6 +382,8 @@ export interface Database {
   subnet_addresses: SubnetAddressesTable;
   projects: ProjectsTable;
   tag_catalog: TagCatalogTable;
+  resource_tags: ResourceTagsTable;
+  route_tables: RouteTablesTable;
   instance_accounts: InstanceAccountsTable;
   instance_databases: InstanceDatabasesTable;
   tasks: TasksTable;

@@ -4,9 +4,10 @@ import type { InstanceRow } from '../../store/instances.ts';
 import type { Account } from '../../core/action.ts';
 import { formatApiTime, ZERO_TIME } from '../../core/time.ts';
 import { IPV6_LOOPBACK } from '../../core/host.ts';
+import type { TagPair } from '../../core/tags.ts';
 
-export function dbInstanceView(row: InstanceRow, account: Account): Record<string, unknown> {
-  const tags = JSON.parse(row.tags) as Array<{ TagKey: string; TagValue: string }>;
+/** tags: the instance's TagList, from the store's resource tags (src/store/tags.ts). */
+export function dbInstanceView(row: InstanceRow, account: Account, tags: TagPair[]): Record<string, unknown> {
   const nodes = JSON.parse(row.node_set) as Array<{ Role: string; Zone: string; DedicatedClusterId?: string }>;
   const hasAddress = Boolean(row.host);
   return {

@@ -6,6 +6,8 @@ import { ApiError } from '../../core/errors.ts';
 import { formatApiTime } from '../../core/time.ts';
 import { parseCidr4, parseCidr6 } from '../../core/cidr.ts';
 import type { StoredPolicy } from '../../store/vpc.ts';
+import type { TagPair } from '../../core/tags.ts';
+import { tagFilter, tagSetView } from './tags.ts';
 
 export const VERSION = '2017-03-12';
 
@@ -24,15 +26,6 @@ export const PAGING: RequestSchema = {
   Limit: { type: 'string', description: 'Page size, default 20, at most 100.' },
 };
 
-export const TAGS_FIELD: FieldSpec = {
-  type: { array: { object: { Key: { type: 'string', required: true, description: 'Tag key.' }, Value: { type: 'string', description: 'Tag value.' } } } },
-  description: 'Tags (not supported on VPC resources by pgcloud yet).',
-};
-
-export function refuseTags(tags: unknown[] | undefined): void {
-  if (tags && tags.length > 0) throw new ApiError('UnsupportedOperation', 'Tags on VPC resources are not supported by pgcloud yet; leave Tags out.');
-}
-
 /** Offset/Limit as the vpc service takes them: decimal strings. */
 export function paging(req: { Offset?: string; Limit?: string }): { offset: number; limit: number } {
   const offset = req.Offset === undefined || req.Offset === '' ? 0 : Number(req.Offset);
@@ -42,14 +35,48 @@ export function paging(req: { Offset?: string; Limit?: string }): { offset: numb
   return { offset, limit };
 }
 
-/** Applies Filters (AND of ORs); unknown filter names are refused. */
-export function applyFilters<T>(rows: T[], filters: Filter[] | undefined, tests: Record<string, (row: T, value: string) => boolean>): T[] {
+/**
+ * Applies Filters (AND of ORs); unknown filter names are refused. With tagsOf, the tag filters
+ * (tag-key, tag:<key>) test each row's tags.
+ */
+export function applyFilters<T>(
+  rows: T[],
+  filters: Filter[] | undefined,
+  tests: Record<string, (row: T, value: string) => boolean>,
+  tagsOf?: (row: T) => TagPair[],
+): T[] {
   const fs = (filters ?? []).map((f) => {
-    const test = tests[f.Name];
-    if (!test) throw new ApiError('InvalidParameter.FilterInvalidKey', `Filter "${f.Name}" is not supported; valid names: ${Object.keys(tests).join(', ')}.`);
+    const byTag = tagsOf ? tagFilter(f.Name) : undefined;
+    const test = tests[f.Name] ?? (byTag ? (row: T, v: string) => byTag(tagsOf!(row), v) : undefined);
+    if (!test) throw new ApiError('InvalidParameter.FilterInvalidKey', `Filter "${f.Name}" is not supported; valid names: ${[...Object.keys(tests), ...(tagsOf ? ['tag-key', 'tag:<key>'] : [])].join(', ')}.`);
     return { test, values: f.Values };
   });
   return rows.filter((r) => fs.every((f) => f.values.some((v) => f.test(r, v))));
+}
+
+/** A "true"/"false" string flag of the vpc service (EnableMulticast, EnableBroadcast); absent is false. */
+export function checkFlagString(value: string | undefined, field: string): boolean {
+  if (value === undefined || value === '') return false;
+  const v = value.toLowerCase();
+  if (v !== 'true' && v !== 'false') throw new ApiError('InvalidParameterValue.Malformed', `${field} "${value}" must be "true" or "false".`);
+  return v === 'true';
+}
+
+/** DnsServers: 1 to 4 IPv4 addresses, the first the primary. */
+export function checkDnsServers(servers: string[]): string[] {
+  if (servers.length > 4) throw new ApiError('InvalidParameterValue.LimitExceeded', `DnsServers takes at most 4 addresses (got ${servers.length}).`);
+  for (const s of servers) {
+    const c = parseCidr4(s, true);
+    if (!c || c.bits !== 32 || s.includes('/')) throw new ApiError('InvalidParameterValue.Malformed', `DNS server "${s}" is not an IPv4 address.`);
+  }
+  return servers;
+}
+
+/** DomainName: a DNS domain name (or empty). */
+export function checkDomainName(name: string): string {
+  if (name !== '' && (name.length > 253 || !/^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/.test(name)))
+    throw new ApiError('InvalidParameterValue.Malformed', `DomainName "${name}" is not a domain name.`);
+  return name;
 }
 
 export const isTrue = (v: string): boolean => ['true', '1'].includes(v.toLowerCase());
@@ -58,30 +85,36 @@ export const notFound = (what: string, id: string): ApiError => new ApiError('Re
 
 export const apiTime = formatApiTime;
 
-export function vpcView(v: { id: string; name: string; cidr_block: string; is_default: number; created_at: string }): Record<string, unknown> {
+type VpcRow = { id: string; name: string; cidr_block: string; is_default: number; created_at: string; dns_servers: string; domain_name: string; enable_multicast: number; route_vpc_publish: number; route_vpc_publish_ipv6: number };
+
+export function vpcView(v: VpcRow, tags: TagPair[] | undefined): Record<string, unknown> {
   return {
-    VpcName: v.name, VpcId: v.id, CidrBlock: v.cidr_block, IsDefault: v.is_default === 1, EnableMulticast: false, CreatedTime: apiTime(v.created_at),
-    DnsServerSet: ['183.60.83.19', '183.60.82.98'], DomainName: '', DhcpOptionsId: '', EnableDhcp: true, Ipv6CidrBlock: '', TagSet: [],
-    AssistantCidrSet: [], EnableRouteVpcPublish: false, Ipv6CidrBlockSet: [], EnableRouteVpcPublishIpv6: false,
+    VpcName: v.name, VpcId: v.id, CidrBlock: v.cidr_block, IsDefault: v.is_default === 1, EnableMulticast: v.enable_multicast === 1, CreatedTime: apiTime(v.created_at),
+    DnsServerSet: JSON.parse(v.dns_servers), DomainName: v.domain_name, DhcpOptionsId: '', EnableDhcp: true, Ipv6CidrBlock: '', TagSet: tagSetView(tags),
+    AssistantCidrSet: [], EnableRouteVpcPublish: v.route_vpc_publish === 1, Ipv6CidrBlockSet: [], EnableRouteVpcPublishIpv6: v.route_vpc_publish_ipv6 === 1,
   };
 }
 
 export function subnetView(
-  s: { id: string; vpc_id: string; name: string; cidr_block: string; is_default: number; zone: string; created_at: string },
+  s: { id: string; vpc_id: string; name: string; cidr_block: string; is_default: number; zone: string; created_at: string; enable_broadcast: number; route_table_id: string | null },
   used: number,
+  tags: TagPair[] | undefined,
 ): Record<string, unknown> {
   const size = parseCidr4(s.cidr_block, true)?.size ?? 0;
   return {
-    VpcId: s.vpc_id, SubnetId: s.id, SubnetName: s.name, CidrBlock: s.cidr_block, IsDefault: s.is_default === 1, EnableBroadcast: false,
-    Zone: s.zone, RouteTableId: '', CreatedTime: apiTime(s.created_at), AvailableIpAddressCount: Math.max(0, size - 3 - used), Ipv6CidrBlock: '',
-    NetworkAclId: '', IsRemoteVpcSnat: false, TotalIpAddressCount: size, TagSet: [], CdcId: '', IsCdcSubnet: 0,
+    VpcId: s.vpc_id, SubnetId: s.id, SubnetName: s.name, CidrBlock: s.cidr_block, IsDefault: s.is_default === 1, EnableBroadcast: s.enable_broadcast === 1,
+    Zone: s.zone, RouteTableId: s.route_table_id ?? '', CreatedTime: apiTime(s.created_at), AvailableIpAddressCount: Math.max(0, size - 3 - used), Ipv6CidrBlock: '',
+    NetworkAclId: '', IsRemoteVpcSnat: false, TotalIpAddressCount: size, TagSet: tagSetView(tags), CdcId: '', IsCdcSubnet: 0,
   };
 }
 
-export function securityGroupView(g: { id: string; name: string; description: string; project_id: number; is_default: number; created_at: string; updated_at: string }): Record<string, unknown> {
+export function securityGroupView(
+  g: { id: string; name: string; description: string; project_id: number; is_default: number; created_at: string; updated_at: string },
+  tags: TagPair[] | undefined,
+): Record<string, unknown> {
   return {
     SecurityGroupId: g.id, SecurityGroupName: g.name, SecurityGroupDesc: g.description, ProjectId: String(g.project_id), IsDefault: g.is_default === 1,
-    CreatedTime: apiTime(g.created_at), TagSet: [], UpdateTime: apiTime(g.updated_at),
+    CreatedTime: apiTime(g.created_at), TagSet: tagSetView(tags), UpdateTime: apiTime(g.updated_at),
   };
 }
 
@@ -177,10 +210,11 @@ export function toStoredPolicy(p: WirePolicy, now: string): StoredPolicy {
   return { Protocol: protocol, Port: port.toUpperCase() === 'ALL' ? 'ALL' : port, CidrBlock: cidr, Ipv6CidrBlock: cidr6, Action: action, PolicyDescription: description, ModifyTime: now };
 }
 
-export function policyView(p: StoredPolicy, index: number, groupId: string): Record<string, unknown> {
+/** SecurityGroupId is the policy's source group ("" for a CIDR policy, the only kind pgcloud takes), not its own group. */
+export function policyView(p: StoredPolicy, index: number): Record<string, unknown> {
   return {
     PolicyIndex: index, Protocol: p.Protocol, Port: p.Port, ServiceTemplate: { ServiceId: '', ServiceGroupId: '' }, CidrBlock: p.CidrBlock,
-    Ipv6CidrBlock: p.Ipv6CidrBlock, SecurityGroupId: groupId, AddressTemplate: { AddressId: '', AddressGroupId: '' }, Action: p.Action,
+    Ipv6CidrBlock: p.Ipv6CidrBlock, SecurityGroupId: '', AddressTemplate: { AddressId: '', AddressGroupId: '' }, Action: p.Action,
     PolicyDescription: p.PolicyDescription, ModifyTime: apiTime(p.ModifyTime), Priority: 0,
   };
 }

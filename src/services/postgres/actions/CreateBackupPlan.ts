@@ -21,7 +21,6 @@ export default defineAction<Request, { PlanId: string }>({
   service: 'postgres',
   version: '2017-03-12',
   name: 'CreateBackupPlan',
-  rateLimit: 20,
   request: {
     DBInstanceId: { type: 'string', required: true, description: 'Instance ID.' },
     PlanName: { type: 'string', required: true, description: 'Name of the backup plan.' },

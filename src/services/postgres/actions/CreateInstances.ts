@@ -14,6 +14,8 @@ import { INVALID_VOUCHER } from '../../../core/billing/vouchers.ts';
 import { insertInstanceBilling } from '../../../store/billing.ts';
 import { activityPercentOff, applyActivity, chargeOrders, freezeHours, pickVoucher } from '../billing.ts';
 import { insertOrdersWithInstances, nextDealNames, nextFlowId } from '../../../store/instances.ts';
+import { changeResourceTags } from '../../../store/tags.ts';
+import { checkTagList, instanceResource } from '../tags.ts';
 import { ensureDefaultPlans } from '../../../store/backupPlans.ts';
 import { ensureDefaultNetwork, findSubnet, findVpc } from '../../../store/networks.ts';
 import { projectExists } from '../../../store/projects.ts';
@@ -224,14 +226,8 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
     if (ipv6 && !hasIpv6Loopback())
       throw new ApiError('InvalidParameterValue.IllegalZone', `IPv6 is not available on this pgcloud host (no IPv6 loopback address ::1; DescribeZones reports ZoneSupportIpv6 0); leave NeedSupportIpv6 out.`);
 
-    const tags = req.TagList ?? [];
-    const keys = new Set<string>();
-    for (const t of tags) {
-      if (!t.TagKey || t.TagKey.length > 127 || t.TagValue.length > 255)
-        throw new ApiError('InvalidParameterValue.ParameterLengthLimitError', 'A TagKey must be 1-127 characters and a TagValue at most 255.');
-      if (keys.has(t.TagKey)) throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `TagKey "${t.TagKey}" is given twice.`);
-      keys.add(t.TagKey);
-    }
+    const tags = (req.TagList ?? []).map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
+    checkTagList(tags);
 
     // The verifier is computed once per request; the password itself goes no further.
     const verifier = scramVerifier(req.AdminPassword);
@@ -288,7 +284,7 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
           spec_code: spec.SpecCode, cpu: spec.CPU, memory_mb: spec.Memory, storage_gb: req.Storage, storage_type: storageType,
           db_engine: engine, db_version: version.DBVersion, db_major_version: version.DBMajorVersion, db_kernel_version: version.DBKernelVersion,
           charset: req.Charset, admin_name: req.AdminName, admin_verifier: verifier, charge_type: chargeType, period: req.Period,
-          auto_renew: autoRenew, project_id: projectId, vpc_id: network.vpcId, subnet_id: network.subnetId, tags: JSON.stringify(tags),
+          auto_renew: autoRenew, project_id: projectId, vpc_id: network.vpcId, subnet_id: network.subnetId,
           node_set: ha ? nodeSetOf(ha) : JSON.stringify([{ Role: 'Primary', Zone: req.Zone, DedicatedClusterId: '' }]),
           ha: ha ? JSON.stringify(ha) : null,
           // TDE: only the data key's CiphertextBlob under the KMS key is kept (its context: the instance id).
@@ -299,6 +295,8 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
         });
       }
       await insertOrdersWithInstances(trx, orders, instances);
+      // TagList: the instances' resource tags, where the tag service reads and changes them.
+      for (const id of ids) await changeResourceTags(trx, ctx.account.uin, instanceResource(ctx.region, id), tags, [], nowIso);
       // Each instance is backed up by its default plan from the start, as on the real service.
       await ensureDefaultPlans(trx, ids.map((id) => ({ id, uin: ctx.account.uin })), nowIso);
       await attachNetwork(trx, { subnetId: network.subnetId, instanceIds: ids, securityGroupIds, now: nowIso });

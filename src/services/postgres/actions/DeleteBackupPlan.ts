@@ -10,7 +10,6 @@ export default defineAction<{ DBInstanceId: string; PlanId: string }, Record<str
   service: 'postgres',
   version: '2017-03-12',
   name: 'DeleteBackupPlan',
-  rateLimit: 20,
   request: {
     DBInstanceId: { type: 'string', required: true, description: 'Instance ID.' },
     PlanId: { type: 'string', required: true, description: 'ID of the plan to delete (DescribeBackupPlans).' },

@@ -8,7 +8,6 @@ export default defineAction<{ DBInstanceId: string }, { Plans: Record<string, un
   service: 'postgres',
   version: '2017-03-12',
   name: 'DescribeBackupPlans',
-  rateLimit: 1000,
   request: {
     DBInstanceId: { type: 'string', required: true, description: 'Instance ID.' },
   },

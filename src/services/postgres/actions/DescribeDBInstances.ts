@@ -4,6 +4,8 @@ import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import type { InstanceRow } from '../../../store/instances.ts';
 import { dbInstanceView } from '../instanceView.ts';
+import { instanceTags } from '../tags.ts';
+import type { TagPair } from '../../../core/tags.ts';
 
 interface Request {
   Filters?: Array<{ Name?: string; Values?: string[] }>;
@@ -13,13 +15,16 @@ interface Request {
   OrderByType?: string;
 }
 
-const FILTERS: Record<string, (row: InstanceRow, value: string) => boolean> = {
-  'db-instance-id': (r, v) => r.id === v,
-  'db-instance-name': (r, v) => r.name.includes(v),
-  'db-project-id': (r, v) => String(r.project_id) === v.trim(),
-  'db-pay-mode': (r, v) => (r.charge_type === 'PREPAID' ? 'prepaid' : 'postpaid') === v,
-  'db-tag-key': (r, v) => (JSON.parse(r.tags) as Array<{ TagKey: string }>).some((t) => t.TagKey === v),
-  'db-private-ip': (r, v) => r.host === v || r.vpc_ip === v, // connectable (loopback) or VPC address
+// The row and the instance's tags (TagList, from the store's resource tags).
+type Candidate = { row: InstanceRow; tags: TagPair[] };
+
+const FILTERS: Record<string, (c: Candidate, value: string) => boolean> = {
+  'db-instance-id': ({ row: r }, v) => r.id === v,
+  'db-instance-name': ({ row: r }, v) => r.name.includes(v),
+  'db-project-id': ({ row: r }, v) => String(r.project_id) === v.trim(),
+  'db-pay-mode': ({ row: r }, v) => (r.charge_type === 'PREPAID' ? 'prepaid' : 'postpaid') === v,
+  'db-tag-key': ({ tags }, v) => tags.some((t) => t.TagKey === v),
+  'db-private-ip': ({ row: r }, v) => r.host === v || r.vpc_ip === v, // connectable (loopback) or VPC address
   'db-public-address': () => false, // no instance has a public address yet
   'db-dedicated-cluster-id': () => false, // no CDC
 };
@@ -68,11 +73,13 @@ export default defineAction<Request, { TotalCount: number; DBInstanceSet: Record
       .where('region', '=', ctx.region)
       .where('desired_state', '!=', 'destroyed')
       .execute();
-    const matched = rows.filter((r) => filters.every((f) => f.values.some((v) => f.test(r, v))));
-    matched.sort((a, b) => {
+    const tags = await instanceTags(ctx.db, ctx.account.uin, ctx.region, rows.map((r) => r.id));
+    const candidates = rows.map((row) => ({ row, tags: tags.get(row.id) ?? [] }));
+    const matched = candidates.filter((c) => filters.every((f) => f.values.some((v) => f.test(c, v))));
+    matched.sort(({ row: a }, { row: b }) => {
       const c = key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : 1;
       return direction === 'asc' ? c : -c;
     });
-    return { TotalCount: matched.length, DBInstanceSet: matched.slice(offset, offset + limit).map((r) => dbInstanceView(r, ctx.account)) };
+    return { TotalCount: matched.length, DBInstanceSet: matched.slice(offset, offset + limit).map((c) => dbInstanceView(c.row, ctx.account, c.tags)) };
   },
 });

@@ -2,6 +2,8 @@
 // once (desired state "destroyed"); the reconciler removes its data directory and frees its address.
 import { defineAction } from '../../../core/action.ts';
 import { changeInstance } from '../../../store/lifecycle.ts';
+import { dropResourceTags } from '../../../store/tags.ts';
+import { instanceResource } from '../tags.ts';
 import { checkDeletionProtection, findInstance, requireStatus, statusDenied } from '../lifecycle.ts';
 
 export default defineAction<{ DBInstanceId: string }, Record<string, never>>({
@@ -17,7 +19,12 @@ export default defineAction<{ DBInstanceId: string }, Record<string, never>>({
     // "Only instances in isolation (isolated) can be destroyed."
     requireStatus(row, ['isolated'], 'DestroyDBInstance');
     const now = ctx.clock.now().toISOString();
-    const gen = await changeInstance(ctx.db, row.id, ['isolated'], { desired_state: 'destroyed', updated_at: now });
+    // Its tags go with it (the tag service no longer lists them).
+    const gen = await ctx.db.transaction().execute(async (trx) => {
+      const g = await changeInstance(trx, row.id, ['isolated'], { desired_state: 'destroyed', updated_at: now });
+      if (g !== undefined) await dropResourceTags(trx, ctx.account.uin, [instanceResource(row.region, row.id)]);
+      return g;
+    });
     if (gen === undefined) throw statusDenied(row, 'DestroyDBInstance');
     ctx.log.info({ instance: row.id }, 'instance destroyed by request');
     ctx.wakeReconciler();

@@ -23,7 +23,6 @@ export default defineAction<Request, Record<string, never>>({
   service: 'postgres',
   version: '2017-03-12',
   name: 'ModifyBackupPlan',
-  rateLimit: 100,
   request: {
     DBInstanceId: { type: 'string', required: true, description: 'Instance ID.' },
     MinBackupStartTime: { type: 'string', description: 'Earliest start time of a backup, HH:MM:SS.' },

@@ -25,7 +25,7 @@ export default defineAction<Request, { Total: number; Projects: Record<string, u
     ProjectName: { type: 'string', description: 'Only this project name.' },
   },
   async handle(ctx, req) {
-    if (req.Limit < 1 || req.Limit > 1000 || req.Offset < 0) throw new ApiError('InvalidParameterValue.OffsetInvalid', 'Limit must be 1-1000 and Offset not negative.');
+    if (req.Limit < 1 || req.Limit > 1000 || req.Offset < 0) throw new ApiError('InvalidParameter', 'Limit must be 1-1000 and Offset not negative.');
     const uin = Number(ctx.account.uin);
     const stored = await ctx.db.selectFrom('projects').selectAll().where('uin', '=', ctx.account.uin).orderBy('id').execute();
     const accountCreated = await ctx.db.selectFrom('accounts').select('created_at').where('uin', '=', ctx.account.uin).executeTakeFirst();

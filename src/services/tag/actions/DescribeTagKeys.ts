@@ -1,6 +1,7 @@
-// DescribeTagKeys: the distinct tag keys (sorted) of the account (used on instances or remembered from before).
+// DescribeTagKeys: the distinct tag keys of the account, sorted.
 import { defineAction } from '../../../core/action.ts';
-import { allTags, VERSION, tagPage, checkCategory } from '../common.ts';
+import { CATEGORY_FIELD, VERSION, tagPage, checkCategory } from '../common.ts';
+import { accountTags } from '../listing.ts';
 
 interface Request {
   CreateUin?: number;
@@ -20,13 +21,12 @@ export default defineAction<Request, { TotalCount: number; Offset: number; Limit
     Offset: { type: 'integer', description: 'Offset, a multiple of Limit.' },
     Limit: { type: 'integer', description: 'Page size, default 15, at most 1000.' },
     ShowProject: { type: 'integer', description: '1: include the project key.' },
-    Category: { type: 'string', description: 'Custom, System or All (default All).' },
+    Category: CATEGORY_FIELD,
   },
   async handle(ctx, req) {
     const { offset, limit } = tagPage(req);
-    checkCategory(req.Category);
-    // pgcloud has no system tags: every tag is Custom. Keys sorted, so pages are stable.
-    const keys = req.Category === 'System' ? [] : [...new Set((await allTags(ctx.db, ctx.account.uin)).map((t) => t.TagKey))].sort();
+    const { system } = checkCategory(req.Category);
+    const keys = system ? [] : [...new Set((await accountTags(ctx, 'sorted', req.CreateUin)).map((t) => t.TagKey))];
     return { TotalCount: keys.length, Offset: offset, Limit: limit, Tags: keys.slice(offset, offset + limit) };
   },
 });

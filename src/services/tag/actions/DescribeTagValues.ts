@@ -1,7 +1,8 @@
-// DescribeTagValues: the values used with the given tag keys (on instances or remembered from before).
+// DescribeTagValues: the values of the given tag keys, sorted by key and value.
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
-import { allTags, VERSION, tagPage, checkCategory } from '../common.ts';
+import { CATEGORY_FIELD, VERSION, tagPage, checkCategory } from '../common.ts';
+import { accountTags } from '../listing.ts';
 
 interface Request {
   TagKeys: string[];
@@ -21,13 +22,13 @@ export default defineAction<Request, { TotalCount: number; Offset: number; Limit
     CreateUin: { type: 'integer', description: 'Creator.' },
     Offset: { type: 'integer', description: 'Offset, a multiple of Limit.' },
     Limit: { type: 'integer', description: 'Page size, default 15, at most 1000.' },
-    Category: { type: 'string', description: 'Custom, System or All (default All).' },
+    Category: CATEGORY_FIELD,
   },
   async handle(ctx, req) {
     const { offset, limit } = tagPage(req);
-    checkCategory(req.Category);
-    if (req.TagKeys.length === 0) throw new ApiError('MissingParameter', 'TagKeys must name at least one key.');
-    const tags = req.Category === 'System' ? [] : (await allTags(ctx.db, ctx.account.uin)).filter((t) => req.TagKeys.includes(t.TagKey));
+    const { system } = checkCategory(req.Category);
+    if (req.TagKeys.length === 0 || req.TagKeys.some((k) => k === '')) throw new ApiError('InvalidParameterValue.TagKeyEmpty', 'TagKeys must name at least one key, none of them empty.');
+    const tags = system ? [] : (await accountTags(ctx, 'sorted', req.CreateUin)).filter((t) => req.TagKeys.includes(t.TagKey));
     return {
       TotalCount: tags.length, Offset: offset, Limit: limit,
       Tags: tags.slice(offset, offset + limit).map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue, Category: 'Custom' })),

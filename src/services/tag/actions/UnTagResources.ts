@@ -1,10 +1,10 @@
-// UnTagResources: removes tag keys from postgres instances.
+// UnTagResources: unbinds tag keys from resources (a key the resource does not carry is no error);
+// the tags stay in the account (DeleteTag removes them).
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
-import { getInstance } from '../../../store/instances.ts';
-import { parseResource, VERSION, type TagPair } from '../common.ts';
+import { bindTags, checkTagKey, resolveResource, VERSION } from '../common.ts';
 
-export default defineAction<{ ResourceList: string[]; TagKeys: string[] }, Record<string, never>>({
+export default defineAction<{ ResourceList: string[]; TagKeys: string[] }, { FailedResources: unknown[] }>({
   service: 'tag',
   version: VERSION,
   name: 'UnTagResources',
@@ -14,17 +14,12 @@ export default defineAction<{ ResourceList: string[]; TagKeys: string[] }, Recor
     TagKeys: { type: { array: 'string' }, required: true, description: 'Keys to remove, at most 10.' },
   },
   async handle(ctx, req) {
-    if (req.ResourceList.length < 1 || req.ResourceList.length > 10 || req.TagKeys.length < 1 || req.TagKeys.length > 10)
-      throw new ApiError('InvalidParameterValue', 'ResourceList and TagKeys take 1 to 10 entries each.');
+    if (req.ResourceList.length < 1 || req.ResourceList.length > 10) throw new ApiError('LimitExceeded.ResourceNumPerRequest', 'ResourceList takes 1 to 10 resources.');
+    if (req.TagKeys.length < 1 || req.TagKeys.length > 10) throw new ApiError('LimitExceeded.TagNumPerRequest', 'TagKeys takes 1 to 10 keys.');
+    for (const k of req.TagKeys) checkTagKey(k);
     await ctx.db.transaction().execute(async (trx) => {
-      for (const name of req.ResourceList) {
-        const { id } = parseResource(name, ctx.account.uin);
-        const row = await getInstance(trx, ctx.account.uin, id);
-        if (!row) throw new ApiError('ResourceNotFound', `Resource ${name} does not exist.`);
-        const tags = (JSON.parse(row.tags) as TagPair[]).filter((t) => !req.TagKeys.includes(t.TagKey));
-        await trx.updateTable('instances').set({ tags: JSON.stringify(tags) }).where('id', '=', id).execute();
-      }
+      for (const name of req.ResourceList) await bindTags(trx, ctx, await resolveResource(trx, ctx.account.uin, name), [], req.TagKeys);
     });
-    return {};
+    return { FailedResources: [] };
   },
 });

@@ -1,15 +1,17 @@
-// CreateSecurityGroup: an empty group (no policy: everything inbound is refused until policies are added).
+// CreateSecurityGroup: an empty group (no policy: everything inbound is refused until policies are added),
+// with its Tags (resource qcs::cvm:<region>:uin/:sg/<id>).
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { newSecurityGroupId } from '../../../core/ids.ts';
 import { projectExists } from '../../../store/projects.ts';
-import { refuseTags, securityGroupView, TAGS_FIELD, VERSION } from '../common.ts';
+import { securityGroupView, VERSION } from '../common.ts';
+import { bindVpcTags, checkVpcTags, securityGroupResource, TAGS_FIELD, type VpcTag } from '../tags.ts';
 
 interface Request {
   GroupName: string;
   GroupDescription: string;
   ProjectId?: string;
-  Tags?: Array<{ Key: string; Value?: string }>;
+  Tags?: VpcTag[];
 }
 
 export default defineAction<Request, { SecurityGroup: Record<string, unknown> }>({
@@ -25,7 +27,7 @@ export default defineAction<Request, { SecurityGroup: Record<string, unknown> }>
   async handle(ctx, req) {
     if (!req.GroupName.trim() || req.GroupName.length > 60) throw new ApiError('InvalidParameterValue.TooLong', 'GroupName must be 1-60 characters.');
     if (req.GroupDescription.length > 100) throw new ApiError('InvalidParameterValue.TooLong', 'GroupDescription is at most 100 characters.');
-    refuseTags(req.Tags);
+    const tags = checkVpcTags(req.Tags);
     const projectId = req.ProjectId === undefined || req.ProjectId === '' ? 0 : Number(req.ProjectId);
     if (!Number.isInteger(projectId) || !(await projectExists(ctx.db, ctx.account.uin, projectId)))
       throw new ApiError('InvalidParameterValue.Range', `Project ${req.ProjectId} does not exist; see tag DescribeProjects.`);
@@ -34,7 +36,10 @@ export default defineAction<Request, { SecurityGroup: Record<string, unknown> }>
       id: newSecurityGroupId(), uin: ctx.account.uin, region: ctx.region, project_id: projectId, name: req.GroupName, description: req.GroupDescription,
       is_default: 0, ingress: '[]', egress: '[]', version: 0, created_at: now, updated_at: now,
     };
-    await ctx.db.insertInto('security_groups').values(row).execute();
-    return { SecurityGroup: securityGroupView(row) };
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.insertInto('security_groups').values(row).execute();
+      await bindVpcTags(trx, ctx, securityGroupResource(ctx.region, row.id), tags);
+    });
+    return { SecurityGroup: securityGroupView(row, tags) };
   },
 });

@@ -1,10 +1,12 @@
-// CreateSubnet: a subnet of a VPC in one zone; its CIDR inside the VPC's and overlapping no other subnet of it.
+// CreateSubnet: a subnet of a VPC in one zone; its CIDR inside the VPC's and overlapping no other subnet of
+// it; associated with the VPC's default route table; with its Tags.
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { newSubnetId } from '../../../core/ids.ts';
 import { cidrContains, cidrOverlaps, formatCidr4, parseCidr4 } from '../../../core/cidr.ts';
-import { findVpc } from '../../../store/networks.ts';
-import { notFound, refuseTags, subnetView, TAGS_FIELD, VERSION } from '../common.ts';
+import { defaultRouteTableId, findVpc } from '../../../store/networks.ts';
+import { notFound, subnetView, VERSION } from '../common.ts';
+import { bindVpcTags, checkVpcTags, subnetResource, TAGS_FIELD, type VpcTag } from '../tags.ts';
 import { checkName } from './CreateVpc.ts';
 
 interface Request {
@@ -12,7 +14,7 @@ interface Request {
   SubnetName: string;
   CidrBlock: string;
   Zone: string;
-  Tags?: Array<{ Key: string; Value?: string }>;
+  Tags?: VpcTag[];
   CdcId?: string;
 }
 
@@ -30,7 +32,7 @@ export default defineAction<Request, { Subnet: Record<string, unknown> }>({
   },
   async handle(ctx, req) {
     checkName(req.SubnetName, 'SubnetName');
-    refuseTags(req.Tags);
+    const tags = checkVpcTags(req.Tags);
     if (req.CdcId) throw new ApiError('UnsupportedOperation', 'CDC subnets are not supported by pgcloud.');
     const zone = ctx.catalog.zone(req.Zone);
     if (!zone || zone.Region !== ctx.region) throw new ApiError('InvalidParameterValue.Range', `Zone "${req.Zone}" is not a zone of region ${ctx.region}.`);
@@ -46,10 +48,14 @@ export default defineAction<Request, { Subnet: Record<string, unknown> }>({
       const siblings = await trx.selectFrom('subnets').select(['id', 'cidr_block']).where('vpc_id', '=', vpc.id).execute();
       const clash = siblings.find((s) => cidrOverlaps(parseCidr4(s.cidr_block, true)!, cidr));
       if (clash) throw new ApiError('InvalidParameterValue.SubnetConflict', `CidrBlock ${req.CidrBlock} overlaps subnet ${clash.id} (${clash.cidr_block}).`);
-      const r = { id: newSubnetId(), uin: ctx.account.uin, vpc_id: vpc.id, region: ctx.region, zone: req.Zone, name: req.SubnetName, cidr_block: formatCidr4(cidr), is_default: 0, created_at: now };
+      const r = {
+        id: newSubnetId(), uin: ctx.account.uin, vpc_id: vpc.id, region: ctx.region, zone: req.Zone, name: req.SubnetName, cidr_block: formatCidr4(cidr), is_default: 0, created_at: now,
+        enable_broadcast: 0, route_table_id: await defaultRouteTableId(trx, vpc.id),
+      };
       await trx.insertInto('subnets').values(r).execute();
+      await bindVpcTags(trx, ctx, subnetResource(ctx.region, r.id), tags);
       return r;
     });
-    return { Subnet: subnetView(row, 0) };
+    return { Subnet: subnetView(row, 0, tags) };
   },
 });

@@ -3,7 +3,9 @@ import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { findSubnet } from '../../../store/networks.ts';
 import { liveInstancesIn, releaseDestroyedAddresses } from '../../../store/vpc.ts';
+import { dropResourceTags } from '../../../store/tags.ts';
 import { notFound, VERSION } from '../common.ts';
+import { subnetResource } from '../tags.ts';
 
 export default defineAction<{ SubnetId: string }, Record<string, never>>({
   service: 'vpc',
@@ -20,6 +22,7 @@ export default defineAction<{ SubnetId: string }, Record<string, never>>({
       await releaseDestroyedAddresses(trx);
       await trx.deleteFrom('subnet_addresses').where('subnet_id', '=', subnet.id).execute();
       await trx.deleteFrom('subnets').where('id', '=', subnet.id).execute();
+      await dropResourceTags(trx, ctx.account.uin, [subnetResource(subnet.region, subnet.id)]);
     });
     return {};
   },

@@ -23,7 +23,7 @@ export default defineAction<{ SecurityGroupId: string; Filters?: Filter[] }, { S
         direction: (_x, v) => v.toUpperCase() === 'ALL' || v.toUpperCase() === dir,
         description: ({ p }, v) => p.PolicyDescription.includes(v),
       });
-      return kept.map(({ p, i }) => policyView(p, i, group.id));
+      return kept.map(({ p, i }) => policyView(p, i));
     };
     const ingress = JSON.parse(group.ingress) as StoredPolicy[];
     const egress = JSON.parse(group.egress) as StoredPolicy[];

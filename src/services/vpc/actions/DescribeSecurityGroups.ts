@@ -3,6 +3,7 @@ import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { ensureDefaultSecurityGroup } from '../../../store/vpc.ts';
 import { applyFilters, FILTERS_FIELD, notFound, PAGING, paging, securityGroupView, VERSION, type Filter } from '../common.ts';
+import { tagsOf } from '../tags.ts';
 
 interface Request {
   SecurityGroupIds?: string[];
@@ -38,13 +39,19 @@ export default defineAction<Request, { SecurityGroupSet: Record<string, unknown>
       for (const id of req.SecurityGroupIds) if (!rows.some((r) => r.id === id)) throw notFound('Security group', id);
       rows = rows.filter((r) => req.SecurityGroupIds!.includes(r.id));
     }
-    rows = applyFilters(rows, req.Filters, {
-      'security-group-id': (r, v) => r.id === v,
-      'project-id': (r, v) => String(r.project_id) === v.trim(),
-      'security-group-name': (r, v) => r.name.includes(v),
-    });
+    const tags = await tagsOf(ctx.db, ctx.account.uin, { service: 'cvm', region: ctx.region, prefix: 'sg' }, rows.map((r) => r.id));
+    rows = applyFilters(
+      rows,
+      req.Filters,
+      {
+        'security-group-id': (r, v) => r.id === v,
+        'project-id': (r, v) => String(r.project_id) === v.trim(),
+        'security-group-name': (r, v) => r.name.includes(v),
+      },
+      (r) => tags.get(r.id) ?? [],
+    );
     const key = (r: (typeof rows)[number]) => (field === 'CreatedTime' ? r.created_at : r.updated_at) + r.id;
     rows.sort((a, b) => (key(a) < key(b) ? -1 : 1) * (dir === 'ASC' ? 1 : -1));
-    return { SecurityGroupSet: rows.slice(offset, offset + limit).map(securityGroupView), TotalCount: rows.length };
+    return { SecurityGroupSet: rows.slice(offset, offset + limit).map((r) => securityGroupView(r, tags.get(r.id))), TotalCount: rows.length };
   },
 });

@@ -3,6 +3,7 @@ import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { usedAddressCounts } from '../../../store/vpc.ts';
 import { ensureRegionDefaults, applyFilters, FILTERS_FIELD, isTrue, notFound, PAGING, paging, subnetView, VERSION, type Filter } from '../common.ts';
+import { tagsOf } from '../tags.ts';
 
 interface Request {
   SubnetIds?: string[];
@@ -39,6 +40,7 @@ export default defineAction<Request, { TotalCount: number; SubnetSet: Record<str
       for (const id of req.SubnetIds) if (!rows.some((r) => r.id === id)) throw notFound('Subnet', id);
       rows = rows.filter((r) => req.SubnetIds!.includes(r.id));
     }
+    const tags = await tagsOf(ctx.db, ctx.account.uin, { service: 'vpc', region: ctx.region, prefix: 'subnet' }, rows.map((r) => r.id));
     rows = applyFilters(rows, req.Filters, {
       'subnet-id': (r, v) => r.id === v,
       'vpc-id': (r, v) => r.vpc_id === v,
@@ -47,10 +49,14 @@ export default defineAction<Request, { TotalCount: number; SubnetSet: Record<str
       'is-remote-vpc-snat': (_r, v) => !isTrue(v),
       'subnet-name': (r, v) => r.name.includes(v),
       zone: (r, v) => r.zone === v,
-    });
+      'cdc-id': () => false, // no CDC subnets
+      'is-cdc-subnet': (_r, v) => v.trim() === '0',
+      'ipv6-cidr-block': () => false, // no IPv6 subnets
+      'isp-type': () => false,
+    }, (r) => tags.get(r.id) ?? []);
     const page = rows.slice(offset, offset + limit);
     const used = await usedAddressCounts(ctx.db, page.map((r) => r.id));
     const more = req.MaxResults !== undefined && offset + limit < rows.length;
-    return { TotalCount: rows.length, SubnetSet: page.map((r) => subnetView(r, used.get(r.id) ?? 0)), NextToken: more ? String(offset + limit) : '' };
+    return { TotalCount: rows.length, SubnetSet: page.map((r) => subnetView(r, used.get(r.id) ?? 0, tags.get(r.id))), NextToken: more ? String(offset + limit) : '' };
   },
 });

@@ -2,6 +2,7 @@
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { ensureRegionDefaults, applyFilters, FILTERS_FIELD, isTrue, notFound, PAGING, paging, VERSION, vpcView, type Filter } from '../common.ts';
+import { tagsOf } from '../tags.ts';
 
 interface Request {
   VpcIds?: string[];
@@ -25,12 +26,18 @@ export default defineAction<Request, { TotalCount: number; VpcSet: Record<string
       for (const id of req.VpcIds) if (!rows.some((r) => r.id === id)) throw notFound('VPC', id);
       rows = rows.filter((r) => req.VpcIds!.includes(r.id));
     }
-    rows = applyFilters(rows, req.Filters, {
-      'vpc-name': (r, v) => r.name.includes(v),
-      'is-default': (r, v) => (r.is_default === 1) === isTrue(v),
-      'vpc-id': (r, v) => r.id === v,
-      'cidr-block': (r, v) => r.cidr_block === v,
-    });
-    return { TotalCount: rows.length, VpcSet: rows.slice(offset, offset + limit).map(vpcView) };
+    const tags = await tagsOf(ctx.db, ctx.account.uin, { service: 'vpc', region: ctx.region, prefix: 'vpc' }, rows.map((r) => r.id));
+    rows = applyFilters(
+      rows,
+      req.Filters,
+      {
+        'vpc-name': (r, v) => r.name.includes(v),
+        'is-default': (r, v) => (r.is_default === 1) === isTrue(v),
+        'vpc-id': (r, v) => r.id === v,
+        'cidr-block': (r, v) => r.cidr_block === v,
+      },
+      (r) => tags.get(r.id) ?? [],
+    );
+    return { TotalCount: rows.length, VpcSet: rows.slice(offset, offset + limit).map((r) => vpcView(r, tags.get(r.id))) };
   },
 });
