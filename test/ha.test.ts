@@ -9,6 +9,7 @@ import { startService, postmastersUnder, type TestService } from './support/serv
 import { Layout } from '../src/engine/local/layout.ts';
 import { BOOTSTRAP_USER } from '../src/engine/local/config.ts';
 import { createRequest, postgresClient, waitForStatus, login, errorOf, type PostgresClient } from './support/sdk.ts';
+import { signalTree, waitFor } from './support/processes.ts';
 
 const PASSWORD = 'Pgcloud#2026pw';
 const request = createRequest({ DBMajorVersion: '16' });
@@ -39,33 +40,10 @@ function nodesOf(id: string): number[] {
   });
 }
 
-/** Sends sig to a postmaster and its children (each child is a session of its own: no process group). */
-function freeze(pid: number, sig: 'SIGSTOP' | 'SIGCONT'): void {
-  const pids = [pid];
-  for (const e of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) pids.push(Number(e));
-    } catch {
-      /* gone */
-    }
-  }
-  for (const p of pids) process.kill(p, sig);
-}
+const freeze = (pid: number, sig: 'SIGSTOP' | 'SIGCONT') => signalTree(pid, sig);
 
 async function replication(db: pg.Client): Promise<Array<{ application_name: string; state: string; sync_state: string }>> {
   return (await db.query('SELECT application_name, state, sync_state FROM pg_stat_replication')).rows;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 /** Connects to the instance's address, retrying while the primary moves (same address throughout). */

@@ -1,7 +1,8 @@
 // Tenant isolation between instances of one engine, against real PostgreSQL servers: as root each
 // instance runs as a system user of its own, so an admin who grants himself pg_execute_server_program
 // (CREATEROLE allows it up to PostgreSQL 15) and shells out with COPY ... FROM PROGRAM is that user,
-// reaching only his own instance's files. Also: HA nodes share their instance's user, destroy removes
+// reaching only his own instance's files (the admin can no longer grant himself that role:
+// test/privileges.test.ts; here a superuser session plays the escape). Also: HA nodes share their instance's user, destroy removes
 // it, and an instance left by an earlier pgcloud (everything owned by the shared user `pgcloud`, its
 // server running as that user) is taken over by its own user with its data.
 import { test, before, after } from 'node:test';
@@ -18,6 +19,7 @@ import { encryptionMissing } from '../src/engine/local/encryption.ts';
 import { instanceUserName } from '../src/engine/local/runas.ts';
 import type { Engine, InstanceSpec } from '../src/engine/types.ts';
 import { scramVerifier } from '../src/core/scram.ts';
+import { superuserClient } from '../src/engine/local/roles.ts';
 import { freePort, killPostgresUnder, postmastersUnder, removeInstanceUsers, uidOfUser } from './support/service.ts';
 
 const root0 = process.getuid?.() === 0;
@@ -121,12 +123,16 @@ test('a shell escape from one instance runs as its own user and cannot reach ano
     assert.equal(fs.statSync(instanceDir(s.id)).mode & 0o777, 0o700);
   }
 
-  const c = await connect(a);
+  const admin = await connect(a);
+  const me = (await admin.query(`SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user`)).rows[0];
+  assert.deepEqual(me, { rolsuper: false, rolcreaterole: true });
+  // What CREATEROLE allowed on PostgreSQL 15 and before is refused now (test/privileges.test.ts) ...
+  await assert.rejects(admin.query(`GRANT pg_execute_server_program, pg_read_server_files, pg_write_server_files TO ${a.adminName}`), /must be superuser/);
+  await admin.end();
+  // ... so the escape is played by a superuser session (pgcloud's own, over the socket): what the
+  // server starts is still its instance's user, and reaches nothing of another instance.
+  const c = await superuserClient(path.join(instanceDir(a.id), 'sock'), a.port);
   try {
-    const me = (await c.query(`SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user`)).rows[0];
-    assert.deepEqual(me, { rolsuper: false, rolcreaterole: true });
-    // What CREATEROLE allows on PostgreSQL 15 and before: the roles that reach the server's OS user.
-    await c.query(`GRANT pg_execute_server_program, pg_read_server_files, pg_write_server_files TO ${a.adminName}`);
     await c.query('CREATE TABLE out (line text)');
     const [name] = await shell(c, 'id -un');
     assert.equal(name, userA);

@@ -68,12 +68,17 @@ function confFiles(major: string): Record<string, string> {
 test('every offered parameter is a setting of the real server, with the value the server really runs with', async () => {
   const categories = new Set(['Autovacuum', 'Client Connection Defaults', 'Connections and Authentication', 'Error Handling', 'Lock Management', 'Process Title', 'Query Tuning', 'Replication', 'Reporting and Logging', 'Resource Usage', 'Statistics', 'Vacuuming', 'Version and Platform Compatibility', 'Write-Ahead Log']);
   for (const m of MAJORS) {
-    const res = await client.DescribeDBInstanceParameters({ DBInstanceId: inst[m].DBInstanceId });
+    // The reconciler reads a new instance's settings just after it reports it running.
+    const server = new Map((await sql(m, 'SELECT lower(name) AS name, setting FROM pg_settings')).map((r) => [r.name, r.setting]));
+    let res = await client.DescribeDBInstanceParameters({ DBInstanceId: inst[m].DBInstanceId });
+    for (let i = 0; i < 100 && res.Detail!.some((p) => !p.Name!.startsWith('tcp_') && p.CurrentValue !== server.get(p.Name!)); i++) {
+      await sleep(100);
+      res = await client.DescribeDBInstanceParameters({ DBInstanceId: inst[m].DBInstanceId });
+    }
     const expected = data.parameters.filter((p) => p.since <= Number(m) && p.until >= Number(m)).length;
     assert.equal(res.TotalCount, expected, `PostgreSQL ${m}`);
     assert.ok(res.TotalCount! > 150, `PostgreSQL ${m} offers ${res.TotalCount}`);
     // The admin (pg_read_all_settings) reads pg_settings over TCP: the same values, name by name.
-    const server = new Map((await sql(m, 'SELECT lower(name) AS name, setting FROM pg_settings')).map((r) => [r.name, r.setting]));
     for (const p of res.Detail!) {
       // Over TCP these show the kernel's own values where the server's setting is 0 ("the system default").
       if (p.Name!.startsWith('tcp_') && p.CurrentValue === '0') continue;
@@ -238,14 +243,22 @@ test('no name or value can add a line to the configuration or break its quoting'
 
 test('a reload-only change does not restart the server; a restart-only one restarts it', async () => {
   for (const m of ['10', '18']) {
+    // Set behind pgcloud's back (as ALTER SYSTEM would): CurrentValue is what the server runs with,
+    // neither the default (1000) nor anything asked through the API.
+    const auto = path.join(svc.dataDir, 'engine', 'instances', inst[m].DBInstanceId, 'data', 'postgresql.auto.conf');
+    const autoBefore = fs.readFileSync(auto, 'utf8');
+    fs.appendFileSync(auto, "deadlock_timeout = '1234'\n");
     const started = await startTime(m);
-    const taskId = await modify(m, { statement_timeout: '4321', log_min_duration_statement: '250', enable_seqscan: 'off', random_page_cost: '1.5' });
+    const taskId = await modify(m, { statement_timeout: '4321', log_min_duration_statement: '250', enable_seqscan: 'off', random_page_cost: '1.5', log_connections: m === '18' ? 'receipt, authentication' : 'on' });
+    assert.equal(await show(m, 'log_connections'), m === '18' ? 'receipt,authentication' : 'on');
     assert.equal(await show(m, 'statement_timeout'), '4321ms');
     assert.equal(await show(m, 'log_min_duration_statement'), '250ms');
     assert.equal(await show(m, 'enable_seqscan'), 'off');
     assert.equal(await show(m, 'random_page_cost'), '1.5');
     assert.equal(await startTime(m), started, `PostgreSQL ${m}: a reload-only change restarted the server`);
     assert.equal(await current(m, 'statement_timeout'), '4321');
+    assert.equal(await current(m, 'deadlock_timeout'), '1234');
+    fs.writeFileSync(auto, autoBefore);
     assert.equal(await current(m, 'enable_seqscan'), 'off');
     const task = (await client.DescribeTasks({ TaskId: taskId })).TaskSet![0]!;
     assert.equal(task.TaskType, 'ModifyInstanceParams');
@@ -254,12 +267,15 @@ test('a reload-only change does not restart the server; a restart-only one resta
     assert.equal(ev.EventDetail!.at(-1)!.OldValue, '0');
     assert.equal(ev.EventDetail!.at(-1)!.NewValue, '4321');
 
-    await modify(m, { max_prepared_transactions: '9', shared_buffers: '4096', max_connections: '150' });
+    await modify(m, { max_prepared_transactions: '9', shared_buffers: '4096', max_connections: '150', shared_preload_libraries: 'pg_stat_statements, auto_explain' });
     assert.equal(await show(m, 'max_prepared_transactions'), '9');
+    assert.equal(await show(m, 'shared_preload_libraries'), 'pg_stat_statements,auto_explain');
+    assert.equal((await sql(m, "SELECT count(*)::int AS n FROM pg_settings WHERE name = 'pg_stat_statements.max'"))[0].n, 1, 'the library is loaded');
     assert.equal(await show(m, 'shared_buffers'), '32MB');
     assert.equal(await show(m, 'max_connections'), '150');
     assert.notEqual(await startTime(m), started, `PostgreSQL ${m}: a restart-only change did not restart the server`);
     assert.equal(await current(m, 'shared_buffers'), '4096');
+    assert.equal(await current(m, 'deadlock_timeout'), '1000');
     // The earlier reload-only values survive the restart.
     assert.equal(await show(m, 'statement_timeout'), '4321ms');
   }

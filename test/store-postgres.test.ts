@@ -431,6 +431,8 @@ test('an instance lives: accounts, databases, parameters, tasks, restart, isolat
   const s = await login(inst, 'dbadmin', PASSWORD);
   assert.equal((await s.query('show statement_timeout')).rows[0].statement_timeout, '12345ms');
   await s.end();
+  // The server's settings as the reconciler stored them in the PostgreSQL store.
+  assert.equal((await pgc.DescribeDBInstanceParameters({ DBInstanceId: first, ParamName: 'statement_timeout' })).Detail![0]!.CurrentValue, '12345');
   const restart = await pgc.RestartDBInstance({ DBInstanceId: first });
   assert.equal(restart.TaskId, TaskId! + 1, 'task ids follow one another');
   // At once, while the restart (a stop and a start of the server) is still running: a task without an
@@ -467,4 +469,19 @@ test('an instance lives: accounts, databases, parameters, tasks, restart, isolat
   await eventually(async () => !fs.existsSync(dir), 'data directory removal');
   await eventually(async () => (await q<{ status: string }>('select status from instances where id = $1', [first]))[0]!.status === 'recycled', 'recycling');
   await assertLedgerBalanced();
+});
+
+test('parameter templates: created in order, filtered, ordered, changed and deleted', async () => {
+  const a = (await pgc.CreateParameterTemplate({ TemplateName: 'pg-store-a', DBMajorVersion: '16', DBEngine: 'postgresql' })).TemplateId!;
+  const b = (await pgc.CreateParameterTemplate({ TemplateName: 'pg-store-b', DBMajorVersion: '16', DBEngine: 'postgresql', TemplateDescription: 'second' })).TemplateId!;
+  const names = async (req: Record<string, unknown>) => (await pgc.DescribeParameterTemplates(req)).ParameterTemplateSet!.map((t) => t.TemplateName);
+  assert.deepEqual(await names({}), ['pg-store-b', 'pg-store-a']);
+  assert.deepEqual(await names({ OrderBy: 'TemplateName', OrderByType: 'asc' }), ['pg-store-a', 'pg-store-b']);
+  assert.deepEqual(await names({ Filters: [{ Name: 'TemplateId', Values: [a] }] }), ['pg-store-a']);
+  assert.equal((await pgc.DescribeParameterTemplates({ Limit: 1 })).TotalCount, 2);
+  await pgc.ModifyParameterTemplate({ TemplateId: a, ModifyParamEntrySet: [{ Name: 'lock_timeout', ExpectedValue: '60' }] });
+  const attrs = await pgc.DescribeParameterTemplateAttributes({ TemplateId: a });
+  assert.deepEqual([attrs.TotalCount, attrs.ParamInfoSet![0]!.Name, attrs.ParamInfoSet![0]!.CurrentValue], [1, 'lock_timeout', '60']);
+  for (const id of [a, b]) await pgc.DeleteParameterTemplate({ TemplateId: id });
+  assert.equal((await pgc.DescribeParameterTemplates({})).TotalCount, 0);
 });

@@ -25,7 +25,7 @@ const pgName = (id: string, u = '') => `qcs::postgres:${REGION}:uin/${u}:DBInsta
 const pairs = (tags: Array<{ TagKey?: string; TagValue?: string }> | undefined) => (tags ?? []).map((t) => [t.TagKey, t.TagValue]);
 
 before(async () => {
-  svc = await startService();
+  svc = await startService({ env: { PGCLOUD_PREWARM: '16' } }); // the one major these tests create
   pgc = postgresClient(svc);
   tag = tagClient(svc);
   vpc = vpcClient(svc);

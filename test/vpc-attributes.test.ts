@@ -17,7 +17,7 @@ let pgc: PostgresClient;
 let vpc: ReturnType<typeof vpcClient>;
 
 before(async () => {
-  svc = await startService();
+  svc = await startService({ env: { PGCLOUD_PREWARM: '16' } }); // the one major these tests create
   pgc = postgresClient(svc);
   vpc = vpcClient(svc);
 });

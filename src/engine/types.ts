@@ -135,6 +135,12 @@ export interface Engine {
    * instead of a base backup (only if it then fits the primary). May run while the primary is being made.
    */
   stageStandby?(spec: InstanceSpec): Promise<void>;
+  /**
+   * Which standbys the primary's commits wait for (synchronous_standby_names), applied at once by a
+   * reload and without waiting behind other operations on the server (a commit stuck waiting for a
+   * dead standby may hold one up: this is what releases it). Later ensureRunning calls keep it.
+   */
+  setSynchronous?(id: string, standbys: string[]): Promise<void>;
   observe(id: string): Promise<ObservedInstance>;
   /** Stops the server and starts it again with this spec (a new postmaster pid). */
   restart(spec: InstanceSpec): Promise<void>;
@@ -166,6 +172,12 @@ export interface Engine {
   stop(id: string): Promise<void>;
   /** Stops the server and removes its data. Idempotent. */
   destroy(id: string): Promise<void>;
+  /**
+   * At start: removes what instances that no longer exist left on this host (their directories,
+   * servers, mounts and OS users), keeping everything of the engine ids in keep. Only what is provably
+   * this engine's own or provably orphaned is touched: other services may share the host.
+   */
+  removeOrphans?(keep: string[]): Promise<void>;
   /** Stops every server this engine started or adopted and any template still being made (graceful shutdown of the service). */
   stopAll(): Promise<void>;
 }

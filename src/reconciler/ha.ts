@@ -11,10 +11,15 @@
 // node (a fraction of a second here); the API never reports a different address.
 //
 // SyncMode. Semi-sync: synchronous_standby_names names the standby (synchronous_commit stays on, so
-// a commit returns once the standby has flushed it); when the standby stops acknowledging for longer
-// than the fallback time the primary drops to asynchronous (commits stop waiting), and goes back to
-// synchronous once the standby streams again caught up (pg_stat_replication state "streaming").
-// Async: never waits. Failover only promotes a standby that cannot miss an acknowledged commit
+// a commit returns once the standby has flushed it). When the standby stops acknowledging (dead,
+// frozen, unreachable) commits keep waiting until the fallback time (MaxSyncStandbyLag, else
+// PGCLOUD_SEMISYNC_FALLBACK_MS) has passed since it last did, or it falls MaxSyncStandbyLatency bytes
+// behind; then the primary drops to asynchronous (a timer of its own, so neither a reconcile stuck
+// on the standby nor a commit stuck on it can hold the fallback up), and goes back to synchronous
+// once the standby streams again and has flushed everything acknowledged meanwhile. The state
+// ('sync' or 'async', column sync_state) is kept in the store: DescribeDBInstanceHAConfig reports it
+// and a restarted pgcloud goes on from it. A new instance, and one whose standby is being rebuilt
+// after a failover, is asynchronous until its standby has caught up. Async: never waits. Failover only promotes a standby that cannot miss an acknowledged commit
 // (Semi-sync, not fallen back) or, in Async, one within MaxStandbyLatency bytes and MaxStandbyLag
 // seconds at its last check; otherwise the primary is restarted in place.
 import net from 'node:net';
@@ -22,7 +27,7 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../store/db.ts';
 import type { InstanceRow } from '../store/instances.ts';
-import type { Engine, InstanceSpec } from '../engine/types.ts';
+import type { Engine, InstanceSpec, ReplicaState } from '../engine/types.ts';
 import type { Config } from '../core/config.ts';
 import type { Clock } from '../core/time.ts';
 import { parseCidr } from './address.ts';
@@ -91,14 +96,20 @@ async function allocateNodeHost(pool: string, port: number, taken: Set<string>):
   throw new Error(`no free address left in ${pool} for port ${port}`);
 }
 
+export type SyncState = 'sync' | 'async';
+
 interface Health {
   /** Last time the standby was seen acknowledging WAL (or caught up). */
   lastHealthyAt: number;
   lastFlush?: number;
   lastLagBytes: number;
-  /** Semi-sync has fallen back to asynchronous. */
-  degraded: boolean;
+  /** Semi-sync: commits wait for the standby ('sync') or not ('async'); undefined until known. */
+  state?: SyncState;
   probeFailures: number;
+  /** Falls back to asynchronous at lastHealthyAt + the fallback time, unless the standby acknowledges first. */
+  fallbackTimer?: NodeJS.Timeout;
+  /** A return to synchronous in progress. */
+  restoring?: Promise<void>;
 }
 
 export interface HaDeps {
@@ -119,18 +130,110 @@ export class HaController {
 
   constructor(private readonly deps: HaDeps) {}
 
-  private h(id: string): Health {
-    let h = this.health.get(id);
+  private h(row: Pick<InstanceRow, 'id' | 'sync_state'>): Health {
+    let h = this.health.get(row.id);
     if (!h) {
-      h = { lastHealthyAt: Date.now(), lastLagBytes: 0, degraded: false, probeFailures: 0 };
-      this.health.set(id, h);
+      const stored = row.sync_state === 'sync' || row.sync_state === 'async' ? row.sync_state : undefined;
+      h = { lastHealthyAt: Date.now(), lastLagBytes: 0, state: stored, probeFailures: 0 };
+      this.health.set(row.id, h);
     }
     return h;
   }
 
   forget(id: string): void {
+    const h = this.health.get(id);
+    if (h) this.disarm(h);
     this.health.delete(id);
     this.failovers.delete(id);
+  }
+
+  /** Records the Semi-sync state (memory first: a failover decision reads it) and stores it. */
+  private async setState(id: string, h: Health, state: SyncState): Promise<void> {
+    h.state = state;
+    if (state !== 'sync') this.disarm(h);
+    await this.deps.db.updateTable('instances').set({ sync_state: state }).where('id', '=', id).execute();
+  }
+
+  /** Whether the standby acknowledged since the last look (caught up, or its flush position moved). */
+  private observeStandby(h: Health, r: ReplicaState | undefined): boolean {
+    const healthy = r !== undefined && r.flushLsn >= 0 && (r.flushLagBytes === 0 || (h.lastFlush !== undefined && r.flushLsn > h.lastFlush));
+    h.lastFlush = r?.flushLsn;
+    if (healthy) {
+      h.lastHealthyAt = Date.now();
+      h.lastLagBytes = Math.max(0, r.flushLagBytes);
+    }
+    return healthy;
+  }
+
+  /**
+   * While commits wait for the standby: a timer that falls back to asynchronous once the fallback time
+   * has passed since the standby last acknowledged (re-armed while it keeps acknowledging).
+   */
+  private armFallback(id: string, h: Health, ha: HaState): void {
+    if (h.state !== 'sync' || h.fallbackTimer) return;
+    const delay = Math.max(0, h.lastHealthyAt + this.fallbackMs(ha) - Date.now());
+    h.fallbackTimer = setTimeout(() => {
+      h.fallbackTimer = undefined;
+      void this.fallbackDue(id, h).catch((e) => this.deps.log.warn({ instance: id, err: e }, 'semi-sync: could not fall back'));
+    }, delay);
+    h.fallbackTimer.unref();
+  }
+
+  private disarm(h: Health): void {
+    if (h.fallbackTimer) clearTimeout(h.fallbackTimer);
+    h.fallbackTimer = undefined;
+  }
+
+  private async fallbackDue(id: string, h: Health): Promise<void> {
+    if (this.health.get(id) !== h || h.state !== 'sync') return;
+    const row = await this.deps.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
+    const ha = row && haOf(row);
+    if (!row || !ha || ha.syncMode !== 'Semi-sync') return;
+    const pid = nodeEngineId(id, ha.primary);
+    const r = (await this.deps.engine.replicas(pid).catch(() => [])).find((x) => x.name === standbyName(1 - ha.primary));
+    if (this.observeStandby(h, r)) return; // acknowledging again: the checks arm it anew if it stops
+    if (Date.now() - h.lastHealthyAt < this.fallbackMs(ha)) return this.armFallback(id, h, ha);
+    await this.fallBack(id, h, pid, Date.now() - h.lastHealthyAt);
+  }
+
+  /** Commits stop waiting for the standby: recorded first (no failover to a standby that may miss commits from here on), then applied. */
+  private async fallBack(id: string, h: Health, primary: string, goneMs: number): Promise<void> {
+    if (h.state !== 'sync') return;
+    await this.setState(id, h, 'async');
+    await this.deps.engine.setSynchronous?.(primary, []);
+    this.deps.log.warn({ instance: id, goneMs }, 'semi-sync: the standby stopped acknowledging; commits no longer wait for it');
+  }
+
+  /**
+   * Back to synchronous: commits wait for the standby from the moment it is the primary's synchronous
+   * standby, and the state says so once the standby has also flushed everything acknowledged before.
+   */
+  private async restoreSync(row: InstanceRow, ha: HaState, base: InstanceSpec, h: Health): Promise<void> {
+    const { engine, log } = this.deps;
+    const pid = nodeEngineId(row.id, ha.primary);
+    const name = standbyName(1 - ha.primary);
+    await engine.setSynchronous?.(pid, [name]);
+    await engine.ensureRunning(this.specs(row, ha, base, true).primary);
+    // Commits wait from here on: arm the fallback, in case the standby goes while it catches up.
+    h.lastHealthyAt = Date.now();
+    const deadline = Date.now() + 30_000;
+    let target: number | undefined;
+    for (;;) {
+      const r = (await engine.replicas(pid)).find((x) => x.name === name);
+      if (r?.syncState === 'sync' && target === undefined) target = r.flushLsn + Math.max(0, r.flushLagBytes);
+      if (r && target !== undefined && r.flushLsn >= target) break;
+      if (this.observeStandby(h, r) === false && Date.now() - h.lastHealthyAt > this.fallbackMs(ha)) {
+        await engine.setSynchronous?.(pid, []);
+        throw new Error(`the standby ${nodeEngineId(row.id, 1 - ha.primary)} did not catch up (state ${r?.state ?? 'absent'}); commits stay asynchronous`);
+      }
+      if (Date.now() > deadline) {
+        await engine.setSynchronous?.(pid, []);
+        throw new Error(`the standby ${nodeEngineId(row.id, 1 - ha.primary)} did not become synchronous within 30 s`);
+      }
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    await this.setState(row.id, h, 'sync');
+    log.info({ instance: row.id }, 'semi-sync: commits wait for the standby');
   }
 
   private fallbackMs(ha: HaState): number {
@@ -188,7 +291,7 @@ export class HaController {
   async converge(row: InstanceRow, base: InstanceSpec, restart: boolean): Promise<void> {
     const { engine, log } = this.deps;
     let ha = await this.ensureNodeHosts(row, haOf(row)!, base.port);
-    const h = this.h(row.id);
+    const h = this.h(row);
     const failoverSince = this.failovers.get(row.id);
     if (failoverSince !== undefined) {
       ha = await this.swap(row, ha, 'failover');
@@ -198,12 +301,19 @@ export class HaController {
     }
     const semi = ha.syncMode === 'Semi-sync';
     const sid = nodeEngineId(row.id, 1 - ha.primary);
-    const streaming = async () => (await engine.replicas(nodeEngineId(row.id, ha.primary))).find((r) => r.name === standbyName(1 - ha.primary));
-    // Synchronous only with a standby that is there and caught up: otherwise commits (pgcloud's own
-    // admin role among them) would wait for a standby that does not exist yet.
+    const pid = nodeEngineId(row.id, ha.primary);
+    const streaming = async () => (await engine.replicas(pid)).find((r) => r.name === standbyName(1 - ha.primary));
     const now = await streaming();
-    const sync = semi && now?.state === 'streaming' && !h.degraded;
-    let specs = this.specs(row, ha, base, sync);
+    // Not known yet (a new instance, or one made before the state was stored): synchronous only with a
+    // standby there and synchronous now. Otherwise commits (pgcloud's own admin role among them) would
+    // wait for a standby that does not exist yet.
+    if (h.state === undefined || !semi) await this.setState(row.id, h, semi && now?.syncState === 'sync' ? 'sync' : 'async');
+    // Semi-sync stays synchronous while the standby is down: commits wait for it until the fallback time
+    // has passed (the timer), not just until this reconcile notices it is gone.
+    const sync = semi && h.state === 'sync';
+    if (sync && !this.observeStandby(h, now)) this.armFallback(row.id, h, ha);
+    const specs = this.specs(row, ha, base, sync);
+    await engine.setSynchronous?.(pid, sync ? [standbyName(1 - ha.primary)] : []);
     // A new standby's files are copied while the primary starts (used only if they fit it then).
     const staging = engine.stageStandby?.(specs.standby).catch((e) => log.warn({ instance: row.id, err: e }, 'could not prepare the standby ahead'));
     try {
@@ -223,13 +333,9 @@ export class HaController {
       await new Promise((res) => setTimeout(res, 50));
     }
     h.lastHealthyAt = Date.now();
-    h.degraded = false;
     h.probeFailures = 0;
-    if (semi && !sync) {
-      specs = this.specs(row, ha, base, true);
-      await engine.ensureRunning(specs.primary);
-      log.info({ instance: row.id }, 'semi-sync: commits wait for the standby');
-    }
+    this.disarm(h);
+    if (semi && h.state !== 'sync') await this.restoreSync(row, ha, base, h);
   }
 
   /**
@@ -245,8 +351,8 @@ export class HaController {
     await db.updateTable('instances').set({ ha: JSON.stringify(next), node_set: nodeSetOf(next), status: 'switching', updated_at: this.deps.clock.now().toISOString() }).where('id', '=', row.id).execute();
     row.ha = JSON.stringify(next);
     row.status = 'switching';
-    // Until the rebuilt standby streams, commits must not wait for it.
-    this.h(row.id).degraded = true;
+    // Until the rebuilt standby has caught up, commits must not wait for it.
+    await this.setState(row.id, this.h(row), 'async');
     log.warn({ instance: row.id, from: old, to: nodeEngineId(row.id, next.primary), why }, why === 'failover' ? 'failing over to the standby' : 'switching over to the standby');
     return next;
   }
@@ -281,7 +387,7 @@ export class HaController {
     const { engine, log } = this.deps;
     const ha = haOf(row)!;
     if (!ha.nodes.every((n) => n.host)) return 'standby-down';
-    const h = this.h(row.id);
+    const h = this.h(row);
     const pid = nodeEngineId(row.id, ha.primary);
     const sid = nodeEngineId(row.id, 1 - ha.primary);
     const [p, s] = await Promise.all([engine.observe(pid).catch(() => ({ running: false })), engine.observe(sid).catch(() => ({ running: false }))]);
@@ -291,37 +397,41 @@ export class HaController {
       else if (++h.probeFailures >= 3) primaryOk = false;
     }
     const now = Date.now();
+    const semi = ha.syncMode === 'Semi-sync';
     if (!primaryOk) {
-      const semi = ha.syncMode === 'Semi-sync';
       const fresh = now - h.lastHealthyAt <= (semi ? this.fallbackMs(ha) : ha.maxStandbyLag * 1000);
-      const eligible = s.running && fresh && (semi ? !h.degraded : h.lastLagBytes <= ha.maxStandbyLatency);
+      // Semi-sync: only a standby every acknowledged commit waited for (not fallen back).
+      const eligible = s.running && fresh && (semi ? h.state === 'sync' : h.lastLagBytes <= ha.maxStandbyLatency);
       if (eligible) {
         this.failovers.set(row.id, Date.now());
         return 'failover';
       }
-      log.warn({ instance: row.id, standbyRunning: s.running, degraded: h.degraded, lagBytes: h.lastLagBytes }, 'primary is down and the standby may not have every commit: restarting the primary in place');
+      log.warn({ instance: row.id, standbyRunning: s.running, syncState: h.state, lagBytes: h.lastLagBytes }, 'primary is down and the standby may not have every commit: restarting the primary in place');
       return 'primary-down';
     }
     const r = (await engine.replicas(pid)).find((x) => x.name === standbyName(1 - ha.primary));
-    const healthy = r !== undefined && r.flushLsn >= 0 && (r.flushLagBytes === 0 || (h.lastFlush !== undefined && r.flushLsn > h.lastFlush));
-    h.lastFlush = r?.flushLsn;
-    if (healthy) {
-      h.lastHealthyAt = now;
-      h.lastLagBytes = Math.max(0, r.flushLagBytes);
-    }
-    if (ha.syncMode === 'Semi-sync') {
+    const healthy = this.observeStandby(h, r);
+    if (healthy) this.disarm(h);
+    if (h.state === undefined) await this.setState(row.id, h, semi && r?.syncState === 'sync' ? 'sync' : 'async');
+    if (semi) {
       const tooFar = r !== undefined && ha.maxSyncStandbyLatency ? r.flushLagBytes > ha.maxSyncStandbyLatency : false;
-      if (!h.degraded && (now - h.lastHealthyAt > this.fallbackMs(ha) || tooFar)) {
-        h.degraded = true;
-        await engine.ensureRunning(this.specs(row, ha, await base(), false).primary);
-        log.warn({ instance: row.id, goneMs: now - h.lastHealthyAt }, 'semi-sync: the standby is gone; commits no longer wait for it');
-      } else if (h.degraded && r?.state === 'streaming' && !tooFar) {
-        h.degraded = false;
-        await engine.ensureRunning(this.specs(row, ha, await base(), true).primary);
-        log.warn({ instance: row.id }, 'semi-sync: the standby caught up; commits wait for it again');
+      if (h.state === 'sync' && (tooFar || now - h.lastHealthyAt > this.fallbackMs(ha))) await this.fallBack(row.id, h, pid, now - h.lastHealthyAt);
+      else if (h.state === 'sync' && !healthy) this.armFallback(row.id, h, ha);
+      else if (h.state === 'async' && r?.state === 'streaming' && !tooFar && !h.restoring) {
+        // In the background: the checks of the other instances do not wait for it to catch up.
+        const spec = await base();
+        h.restoring = this.restoreSync(row, ha, spec, h)
+          .catch((e) => log.warn({ instance: row.id, err: e }, 'semi-sync: could not return to synchronous yet'))
+          .finally(() => (h.restoring = undefined));
       }
     }
     if (!s.running) return 'standby-down';
     return 'ok';
+  }
+
+  /** Semi-sync's state for the API: what commits do now. */
+  static syncStateOf(row: Pick<InstanceRow, 'ha' | 'sync_state'>): SyncState {
+    const ha = haOf(row);
+    return ha?.syncMode === 'Semi-sync' && row.sync_state === 'sync' ? 'sync' : 'async';
   }
 }

@@ -61,6 +61,9 @@ export class Reconciler {
     this.running = true;
     // Leases held by this node before a crash or restart are ours again.
     await this.deps.db.updateTable('instances').set({ lease_owner: null, lease_until: null }).where('lease_owner', 'like', `${this.nodeId}:%`).execute();
+    // What instances this store no longer has left on the host (after a crash, a lost store): removed.
+    const known = await this.deps.db.selectFrom('instances').select(['id', 'ha']).where('status', '!=', 'recycled').execute();
+    await this.deps.engine.removeOrphans?.(known.flatMap(engineIds)).catch((e) => this.deps.log.warn({ err: e }, 'could not remove what gone instances left'));
     // Before the API answers anyone: an instance said to be running whose server is down is restarting.
     const running = await this.deps.db.selectFrom('instances').select(['id', 'ha']).where('desired_state', '=', 'running').where('status', '=', 'running').execute();
     for (const r of running) await this.markRestartingIfDown(r.id, primaryEngineId(r));
@@ -401,11 +404,15 @@ export class Reconciler {
       else await engine.ensureRunning(spec);
       this.adopted.add(row.id);
       await this.applyAccountsAndDatabases(row);
-      await recordSettings(this.deps, row);
+      // The server's settings as it now runs: before a parameter change is marked done (a client reads
+      // them right after), else once the instance is up (not in the way of a new instance's start).
+      const parameterChange = row.status === 'parameter modifying';
+      if (parameterChange) await recordSettings(this.deps, row);
       // The settled status: read-only at the storage quota, else running.
       const target = row.read_only === 1 ? 'readonly' : 'running';
       const status = row.status === target ? undefined : target;
       const settled = await this.settle(row, { ...(status ? { status } : {}), restart_pending: 0 });
+      if (!parameterChange) await recordSettings(this.deps, row).catch((e) => log.warn({ instance: row.id, err: e }, 'could not read the server settings'));
       await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });
       if (settled && status) log.info({ instance: row.id, ms: Date.now() - started, status }, 'instance settled');
       if (settled && status) this.observeProvisioned(row);

@@ -76,6 +76,9 @@ export interface InstancesTable {
   dek_blob: ColumnType<string | null, string | null | undefined, string | null>;
   // 006_ha: high availability (src/reconciler/ha.ts HaState as JSON); null for a single-node instance.
   ha: ColumnType<string | null, string | null | undefined, string | null>;
+  // 012_faults: Semi-sync's current state ('sync' | 'async'; null single-node) and when provisioning was given up.
+  sync_state: ColumnType<string | null, string | null | undefined, string | null>;
+  failed_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrdersTable {
@@ -326,25 +329,6 @@ export interface KmsKeysTable {
   updated_at: string;
 }
 
-// 010_backup_plans: what the backup scheduler follows (src/store/backupPlans.ts).
-export interface BackupPlansTable {
-  plan_id: string; // UUID (version 5 layout, as the real PlanIds)
-  instance_id: string;
-  uin: string;
-  plan_name: string;
-  plan_type: string; // "default" | "custom"
-  period_type: string; // "week" | "month"
-  periods: string; // JSON string[]: weekday names (week) or day-of-month numbers (month)
-  min_start: string; // HH:MM:SS, Beijing time
-  max_start: string;
-  base_retention_days: number;
-  log_retention_days: number;
-  backup_method: string; // "physical"
-  last_run_day: string | null; // Beijing date of the last day this plan's backup started
-  created_at: string;
-  updated_at: string;
-}
-
 // 009_parameters: each server's settings as last read (pg_settings), and parameter templates.
 export interface InstanceSettingsTable {
   instance_id: string;
@@ -363,6 +347,25 @@ export interface ParameterTemplatesTable {
   db_major_version: string;
   db_engine: string;
   params: string; // JSON {name: ExpectedValue as given}
+  created_at: string;
+  updated_at: string;
+}
+
+// 010_backup_plans: what the backup scheduler follows (src/store/backupPlans.ts).
+export interface BackupPlansTable {
+  plan_id: string; // UUID (version 5 layout, as the real PlanIds)
+  instance_id: string;
+  uin: string;
+  plan_name: string;
+  plan_type: string; // "default" | "custom"
+  period_type: string; // "week" | "month"
+  periods: string; // JSON string[]: weekday names (week) or day-of-month numbers (month)
+  min_start: string; // HH:MM:SS, Beijing time
+  max_start: string;
+  base_retention_days: number;
+  log_retention_days: number;
+  backup_method: string; // "physical"
+  last_run_day: string | null; // Beijing date of the last day this plan's backup started
   created_at: string;
   updated_at: string;
 }
@@ -392,7 +395,7 @@ export interface Database {
   instance_billing: InstanceBillingTable;
   service_clock: ServiceClockTable;
   kms_keys: KmsKeysTable;
-  backup_plans: BackupPlansTable;
   instance_settings: InstanceSettingsTable;
   parameter_templates: ParameterTemplatesTable;
+  backup_plans: BackupPlansTable;
 }

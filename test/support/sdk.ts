@@ -69,6 +69,9 @@ export async function waitForStatus(client: PostgresClient, id: string, status: 
 export async function login(instance: any, user: string, password: string, database = 'postgres'): Promise<pg.Client> {
   const net = (instance.DBInstanceNetInfo as any[]).find((n) => n.NetType === 'private');
   const client = new pg.Client({ host: net.Ip, port: net.Port, user, password, database, connectionTimeoutMillis: 10_000 });
+  // A session the server ends while idle (read-only at the quota, a restart) emits 'error': without a
+  // listener that would crash the test process; queries on it still reject.
+  client.on('error', () => {});
   await client.connect();
   return client;
 }

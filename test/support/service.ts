@@ -233,6 +233,16 @@ export const uidOfUser = (name: string): number | undefined => {
   return line === undefined ? undefined : Number(line.split(':')[2]);
 };
 
+/** Instance users whose home (the instance directory that made them) is under dir. */
+export function usersMarkedUnder(dir: string): string[] {
+  const root = path.resolve(dir) + path.sep;
+  return (ok('getent', ['passwd']) ?? '')
+    .split('\n')
+    .map((l) => l.split(':'))
+    .filter((f) => f.length >= 7 && /^pgcloud[-_]/.test(f[0]!) && f[4]!.startsWith('pgcloud instance ') && (f[5]! + path.sep).startsWith(root))
+    .map((f) => f[0]!);
+}
+
 /**
  * Removes (as root) the per-instance system users of the instances under an engine directory: the
  * engine removes them on destroy, a test that only deletes the directory must do it itself. Call once
@@ -245,7 +255,7 @@ export function removeInstanceUsers(engineDir: string): void {
   try {
     entries = fs.readdirSync(path.join(engineDir, 'instances'));
   } catch {
-    return;
+    /* none left: the marked users below still go */
   }
   for (const entry of entries) {
     const id = entry.startsWith('.trash-') ? entry.slice('.trash-'.length).replace(/-[0-9a-f]{8}$/, '') : entry;
@@ -257,6 +267,8 @@ export function removeInstanceUsers(engineDir: string): void {
       /* gone */
     }
   }
+  // Users are marked with the instance directory that made them (their home): every one made here.
+  for (const name of usersMarkedUnder(engineDir)) names.add(name);
   for (const name of names) {
     if (uidOfUser(name) !== undefined) ok('userdel', [name]);
     if (ok('getent', ['group', name]) !== undefined) ok('groupdel', [name]);

@@ -22,7 +22,7 @@
 //
 // Without root, `unshare`, `xz`, Terraform or the provider archive, every test of the file is
 // reported skipped with the reason, and the reason is printed once per test run.
-import { test as nodeTest, before, after } from 'node:test';
+import { test as nodeTest, before, after, type TestContext } from 'node:test';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -443,8 +443,8 @@ export function newWorkspace(svc: TestService, name: string, region = REGION): W
 
 export interface TerraformSuite {
   /** Registers a test that runs only where Terraform can (skipped with the reason elsewhere). */
-  test(name: string, fn: () => Promise<void>): void;
-  test(name: string, options: { timeout?: number }, fn: () => Promise<void>): void;
+  test(name: string, fn: (t: TestContext) => Promise<void>): void;
+  test(name: string, options: { timeout?: number }, fn: (t: TestContext) => Promise<void>): void;
   /** The file's pgcloud service (set once the first test starts). */
   readonly svc: TestService;
   /** The official SDK's postgres client on that service. */
@@ -487,7 +487,7 @@ export function terraformSuite(title: string, opts: StartOptions = {}): Terrafor
   }
   const suite: TerraformSuite = {
     test(name: string, a: any, b?: any) {
-      const fn: () => Promise<void> = b ?? a;
+      const fn: (t: TestContext) => Promise<void> = b ?? a;
       const options: { timeout?: number } = b ? a : {};
       if (reason) nodeTest(`${title}: ${name}`, { skip: `Terraform tests did not run: ${reason}` }, () => {});
       else nodeTest(name, { timeout: options.timeout ?? 20 * 60_000 }, fn);

@@ -183,7 +183,7 @@ function checkSearchPath(p: ParameterEntry, value: string): string {
   return value;
 }
 
-/** The memory sizes (MB) of the specs, for DescribeDefaultParameters' SpecRelationSet. */
+/** A spec-related parameter for each distinct memory size of the specs (DescribeDefaultParameters' SpecRelationSet). */
 export function specRelation(p: ParameterEntry, specs: SpecSize[]): Array<{ memoryMb: number; entry: ParameterEntry }> {
   if (!p.specRelated || !SPEC_RULES[p.name]) return [];
   const seen = new Set<number>();

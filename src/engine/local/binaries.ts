@@ -21,25 +21,73 @@ function nodeModulesDirs(): string[] {
   return (require.resolve.paths('pg15') ?? []).filter((d) => fs.existsSync(d));
 }
 
-function versionOf(postgres: string, runAs: RunAs): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(postgres, ['--version'], { ...runAs.spawnIds(), env: runAs.env(), timeout: 10_000 }, (err, stdout) => {
-      if (err) {
-        const e = err as NodeJS.ErrnoException;
-        return reject(
-          new Error(
-            e.code === 'EACCES'
-              ? `${postgres} is not executable by user ${runAs.name}: make the binaries readable and executable by it`
-              : `could not run ${postgres} --version as user ${runAs.name}: ${e.message}`,
-          ),
-        );
-      }
-      const m = /\(PostgreSQL\)\s+(\d+(?:\.\d+)*)/.exec(stdout);
-      if (!m) return reject(new Error(`unexpected output of ${postgres} --version: ${stdout.trim()}`));
-      resolve(m[1]!);
+/** How one run of a program ended: its exit code or the signal that ended it, and what it printed. */
+interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** The run was ended by us after timeoutMs. */
+  timedOut: boolean;
+  /** It could not be started at all (ENOENT, EACCES, EAGAIN...). */
+  spawnError?: NodeJS.ErrnoException;
+  ms: number;
+}
+
+function runOnce(file: string, args: string[], runAs: RunAs, timeoutMs: number): Promise<RunResult> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = execFile(file, args, { ...runAs.spawnIds(), env: runAs.env(), cwd: '/', timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8' }, (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { killed?: boolean; signal?: NodeJS.Signals | null }) | null;
+      const spawnError = e && typeof e.code === 'string' ? e : undefined;
+      resolve({
+        code: spawnError ? null : (child.exitCode ?? (e && typeof e.code === 'number' ? e.code : e ? null : 0)),
+        signal: spawnError ? null : (child.signalCode ?? e?.signal ?? null),
+        stdout: String(stdout ?? ''),
+        stderr: String(stderr ?? ''),
+        timedOut: Boolean(e?.killed) && Date.now() - t0 >= timeoutMs,
+        spawnError,
+        ms: Date.now() - t0,
+      });
     });
   });
 }
+
+/** "exit code 1", "signal SIGKILL (after the 120 s timeout)", with its stderr: what the error message says about a failed run. */
+export function describeRun(r: RunResult, timeoutMs: number): string {
+  const how = r.spawnError
+    ? `could not be started (${r.spawnError.code}: ${r.spawnError.message})`
+    : r.signal
+      ? `was ended by signal ${r.signal}${r.timedOut ? ` after the ${Math.round(timeoutMs / 1000)} s timeout` : ''}`
+      : `exited with code ${r.code}`;
+  const err = r.stderr.trim();
+  return `${how} after ${r.ms} ms; stderr: ${err ? JSON.stringify(err.slice(-2000)) : '(empty)'}`;
+}
+
+// A loaded machine (other test suites, cold page cache: the binary and its libraries are read from
+// disk on first use) can make a 10 ms program take seconds: the timeout is generous and a run ended by
+// a signal, a timeout or a transient spawn error (EAGAIN) is tried again before the start fails.
+const VERSION_TIMEOUT_MS = 120_000;
+const VERSION_ATTEMPTS = 3;
+const transient = (r: RunResult) => r.signal !== null || r.timedOut || ['EAGAIN', 'ENOMEM', 'EMFILE', 'ENFILE', 'ETXTBSY'].includes(r.spawnError?.code ?? '');
+
+async function versionOf(postgres: string, runAs: RunAs, run = runOnce): Promise<string> {
+  let r: RunResult | undefined;
+  for (let attempt = 1; attempt <= VERSION_ATTEMPTS; attempt++) {
+    r = await run(postgres, ['--version'], runAs, VERSION_TIMEOUT_MS);
+    if (r.spawnError?.code === 'EACCES') throw new Error(`${postgres} is not executable by user ${runAs.name}: make the binaries readable and executable by it`);
+    if (!r.spawnError && r.code === 0) break;
+    if (!transient(r)) break;
+    await new Promise((res) => setTimeout(res, 200 * attempt));
+  }
+  if (r!.spawnError || r!.code !== 0) throw new Error(`could not run ${postgres} --version as user ${runAs.name}: it ${describeRun(r!, VERSION_TIMEOUT_MS)}`);
+  const m = /\(PostgreSQL\)\s+(\d+(?:\.\d+)*)/.exec(r!.stdout);
+  if (!m) throw new Error(`unexpected output of ${postgres} --version: ${r!.stdout.trim()}`);
+  return m[1]!;
+}
+
+/** For tests: versionOf with a stand-in for running the program. */
+export const versionOfForTest = versionOf;
 
 /** Where binaries are copied when the PostgreSQL user cannot reach node_modules. */
 export const BINARY_CACHE = '/var/tmp/pgcloud-binaries';

@@ -4,6 +4,7 @@
 // postmaster's command line: /proc/<pid>/cmdline then tells exactly what a running server uses, so an
 // adopted server whose spec changed is restarted, and one that matches is left alone. Reloadable
 // settings go in pgcloud.conf (included from postgresql.conf), with pg_hba.conf; a SIGHUP applies them.
+import os from 'node:os';
 import type { AccessRule, InstanceSpec } from '../types.ts';
 import { sizing } from '../../core/sizing.ts';
 
@@ -47,6 +48,20 @@ export function postmasterArgs(spec: InstanceSpec, dataDir: string, sockDir: str
  */
 const q = (v: string): string => `'${v.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 
+/** synchronous_standby_names for these standby names (application_name of each). */
+export const synchronousNames = (names: string[]): string => names.map((n) => `"${n.replaceAll('"', '')}"`).join(', ');
+
+/**
+ * pgcloud.conf with the one line of name set to value (appended when missing), the rest as it is: how a
+ * single reloadable setting is changed without the instance's whole spec.
+ */
+export function withSetting(conf: string, name: string, value: string): string {
+  checkSetting(name, value);
+  const line = `${name} = ${q(value)}`;
+  const re = new RegExp(`^${name.replaceAll('.', '\\.')} = .*$`, 'm');
+  return re.test(conf) ? conf.replace(re, () => line) : `${conf}${conf.endsWith('\n') || conf === '' ? '' : '\n'}${line}\n`;
+}
+
 function checkSetting(name: string, value: string): void {
   if (!/^[a-z_][a-z0-9_.]*$/.test(name)) throw new Error(`invalid setting name ${JSON.stringify(name)}`);
   if (/[\0\n\r]/.test(value)) throw new Error(`invalid value for setting ${name}`);
@@ -86,11 +101,36 @@ export function renderConf(spec: InstanceSpec, extra: Record<string, string> = {
 }
 
 /**
- * pg_hba.conf: the bootstrap superuser only over the Unix socket; everyone else only over TCP with
- * SCRAM. With access rules, each rule becomes a line in order (allowed: scram-sha-256, refused:
- * reject) and any other source address is rejected; without, any address may try to log in.
+ * Which OS users may log in over the socket as the bootstrap superuser (peer authentication with an
+ * ident map): for SQL only pgcloud's own (root, when pgcloud is root), for replication also the
+ * instance's own user (the standby's walreceiver runs as it; a replication session runs no SQL).
+ * undefined: pgcloud's user has no name to map (no passwd entry), and the socket, which only that user
+ * and root can reach, is trusted.
  */
-export function renderHba(rules?: AccessRule[]): string {
+export interface SocketPeers {
+  superuser: string[];
+  replication: string[];
+}
+
+/** The ident maps of pg_ident.conf for these peers. */
+export function renderIdent(peers?: SocketPeers): string {
+  const line = (map: string, os: string) => `${map.padEnd(20)} ${os.padEnd(32)} ${BOOTSTRAP_USER}`;
+  return [
+    '# Managed by pgcloud and rewritten whenever the instance is ensured: do not edit.',
+    '# MAPNAME             SYSTEM-USERNAME                  PG-USERNAME',
+    ...(peers ? [...new Set(peers.superuser)].map((u) => line('pgcloud', u)) : []),
+    ...(peers ? [...new Set([...peers.superuser, ...peers.replication])].map((u) => line('pgcloud_replication', u)) : []),
+    '',
+  ].join('\n');
+}
+
+/**
+ * pg_hba.conf: the bootstrap superuser only over the Unix socket, and only for the OS users of peers;
+ * everyone else only over TCP with SCRAM. With access rules, each rule becomes a line in order
+ * (allowed: scram-sha-256, refused: reject) and any other source address is rejected; without, any
+ * address may try to log in.
+ */
+export function renderHba(rules?: AccessRule[], peers?: SocketPeers): string {
   const tail = rules
     ? [
         ...rules.map((r) => {
@@ -101,11 +141,13 @@ export function renderHba(rules?: AccessRule[]): string {
         'host    all          all                ::/0         reject',
       ]
     : ['host    all          all                0.0.0.0/0    scram-sha-256', 'host    all          all                ::/0         scram-sha-256'];
+  const sql = peers ? 'peer map=pgcloud' : 'trust';
+  const replication = peers ? 'peer map=pgcloud_replication' : 'trust';
   return [
     '# Managed by pgcloud and rewritten whenever the instance is ensured: do not edit.',
     '# TYPE  DATABASE     USER               ADDRESS      METHOD',
-    `local   all          ${BOOTSTRAP_USER}                   trust`,
-    `local   replication  ${BOOTSTRAP_USER}                   trust`,
+    `local   all          ${BOOTSTRAP_USER}                   ${sql}`,
+    `local   replication  ${BOOTSTRAP_USER}                   ${replication}`,
     `host    all          ${BOOTSTRAP_USER}  0.0.0.0/0    reject`,
     `host    all          ${BOOTSTRAP_USER}  ::/0         reject`,
     `host    replication  ${BOOTSTRAP_USER}  0.0.0.0/0    reject`,
@@ -113,4 +155,15 @@ export function renderHba(rules?: AccessRule[]): string {
     ...tail,
     '',
   ].join('\n');
+}
+
+/** The socket peers of an instance whose servers run as instanceUser (see SocketPeers). */
+export function socketPeers(instanceUser: string): SocketPeers | undefined {
+  let me: string;
+  try {
+    me = os.userInfo().username;
+  } catch {
+    return undefined;
+  }
+  return { superuser: [me], replication: [instanceUser] };
 }

@@ -1,11 +1,12 @@
 // The local engine: PostgreSQL servers on this machine, from the binaries installed as npm packages.
 // ensureRunning runs converge(): the steps of steps/index.ts in order (encryption, data directory,
-// takeover, standby data, replication settings, configuration, promotion, server, admin role,
+// takeover, standby data, replication settings, configuration, promotion, sandbox, server, admin role,
 // read-only, slots). It is idempotent and crash-safe: every step either checks its result first (data
 // copied, server alive, role present) or rewrites it atomically, so calling it again after a SIGKILL of
 // the service at any point converges, adopting servers that outlived the previous service process.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
@@ -19,6 +20,9 @@ import { dropDatabase, dropRole, ensureDatabase, ensureRole } from './roles.ts';
 import { isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
 import { conninfo, markStandby, probe, recoveryConf, replicas } from './replication.ts';
 import { CONVERGE_STEPS, type Converge, type Known, type StepEngine } from './steps/index.ts';
+import { CONF_FILE, synchronousNames, withSetting } from './config.ts';
+import { writeIfChanged } from './files.ts';
+import { removeOrphans } from './orphans.ts';
 import { readSettings } from './settings.ts';
 
 export interface LocalEngineOptions {
@@ -126,6 +130,33 @@ class LocalEngine implements Engine {
       }
     }
     if (Object.keys(timings).length) this.log.info({ id: spec.id, pid: c.pid, ...timings, totalMs: Math.round(performance.now() - t0) }, 'instance ensured');
+  }
+
+  /**
+   * Not serialized: a commit waiting for a dead standby may hold up an operation on the instance (a role
+   * being made), and this is what releases it. The setting is kept for later ensureRunning calls, whose
+   * spec may have been built before it changed.
+   */
+  async setSynchronous(id: string, standbys: string[]): Promise<void> {
+    const known = this.known.get(id) ?? {};
+    this.known.set(id, known);
+    known.synchronous = [...standbys];
+    const p = this.layout.instance(id);
+    const file = path.join(p.data, CONF_FILE);
+    let conf: string;
+    try {
+      conf = fs.readFileSync(file, 'utf8');
+    } catch {
+      return; // not made yet: ensureRunning writes it with this setting
+    }
+    const runAs = await this.users.forInstance(id);
+    if (!writeIfChanged(file, withSetting(conf, 'synchronous_standby_names', synchronousNames(standbys)), runAs.chown)) return;
+    const pm = findPostmaster(p.data);
+    try {
+      if (pm) process.kill(pm.pid, 'SIGHUP');
+    } catch {
+      /* it just exited: its next start reads the file */
+    }
   }
 
   stageStandby(spec: InstanceSpec): Promise<void> {
@@ -310,6 +341,22 @@ class LocalEngine implements Engine {
     return others.some((o) => o !== id && this.users.userName(o) === user);
   }
 
+  async removeOrphans(keep: string[]): Promise<void> {
+    await removeOrphans({ layout: this.layout, users: this.users, keep: new Set(keep), log: this.log, remove: (id) => this.destroyOrphan(id) });
+  }
+
+  /** An instance directory the store no longer knows: its servers killed, mounts undone, files removed. */
+  private destroyOrphan(id: string): Promise<void> {
+    return this.serialize(id, async () => {
+      const p = this.layout.instance(id);
+      await this.fenceNow(id);
+      for (const m of mountsUnder(p.dir).reverse()) unmount(m);
+      if (mountsUnder(p.dir).length) throw new Error(`${p.dir} is still mounted`);
+      await removeInstance(p);
+      this.known.delete(id);
+    });
+  }
+
   async stopAll(): Promise<void> {
     await this.templates.abort();
     const ids = [...this.known].filter(([, k]) => k.pid !== undefined || k.mounted).map(([id]) => id);
@@ -335,9 +382,9 @@ function dirBytes(dir: string): Promise<number> {
 
 export async function createLocalEngine(opts: LocalEngineOptions): Promise<Engine> {
   const log = opts.log;
-  const users = await resolveRunAs(opts.user, log);
-  const runAs = users.shared;
   const layout = new Layout(opts.dataDir);
+  const users = await resolveRunAs(opts.user, log, layout.instances);
+  const runAs = users.shared;
   // The engine's root is only made if missing (never chmod'ed: it may be a directory we were given);
   // its subdirectories are ours: traversable by the PostgreSQL user when it is not us, private otherwise.
   if (!fs.existsSync(layout.root)) fs.mkdirSync(layout.root, { recursive: true, mode: runAs.switching ? 0o711 : 0o700 });

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunAs } from './runas.ts';
+import { sandboxed, type SandboxSpec } from './sandbox.ts';
 
 export type PostmasterStatus = 'starting' | 'ready' | 'stopping' | 'standby' | 'unknown';
 
@@ -252,6 +253,8 @@ export interface StartOptions {
   what: string;
   listen: string;
   timeoutMs?: number;
+  /** Started in this sandbox (root only): see sandbox.ts. */
+  sandbox?: Omit<SandboxSpec, 'uid' | 'gid'>;
 }
 
 const rotateAt = 16 * 1048576;
@@ -269,12 +272,15 @@ export async function startPostmaster(o: StartOptions): Promise<number> {
   try {
     o.runAs.chown(o.logFile);
     offset = fs.fstatSync(fd).size;
-    child = spawn(o.binary, o.args, {
+    // Sandboxed: started as root, which makes the namespace and then becomes the run user; the
+    // postmaster keeps the pid of the process spawned here (each step execs the next).
+    const cmd = o.sandbox ? sandboxed(o.binary, o.args, { ...o.sandbox, uid: o.runAs.uid, gid: o.runAs.gid }) : { file: o.binary, args: o.args };
+    child = spawn(cmd.file, cmd.args, {
       detached: true,
       stdio: ['ignore', fd, fd],
       cwd: o.dataDir,
       env: o.runAs.env(),
-      ...o.runAs.spawnIds(),
+      ...(o.sandbox ? {} : o.runAs.spawnIds()),
     });
   } finally {
     fs.closeSync(fd);

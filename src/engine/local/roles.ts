@@ -21,6 +21,50 @@ export interface AdminRole {
   verifier: string;
   /** The cluster was just copied from a template: the role certainly does not exist yet (saves a query). */
   fresh?: boolean;
+  /** PostgreSQL major of the cluster (which predefined roles need locking, see SERVER_ROLES). */
+  major?: number;
+}
+
+/**
+ * The predefined roles that reach the server's OS user: programs (COPY ... PROGRAM) and files (COPY
+ * to and from files, pg_read_file, lo_import/lo_export). On PostgreSQL 11-15 CREATEROLE may grant any
+ * role that is not a superuser, so an admin could grant them to itself; marked SUPERUSER (they stay
+ * NOLOGIN) they can be granted by a superuser only (AddRoleMems checks superuser_arg(role) before
+ * CREATEROLE), like the bootstrap superuser itself. Nobody holds them: a member could SET ROLE to one
+ * and be a superuser. PostgreSQL 10 has none (superuser only), 16+ lets CREATEROLE grant only roles it
+ * has ADMIN OPTION on.
+ */
+export const SERVER_ROLES = ['pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files'];
+export const serverRolesNeedLock = (major: number | undefined): boolean => major !== undefined && major >= 11 && major <= 15;
+const SERVER_ROLES_SQL = `ARRAY[${SERVER_ROLES.map((r) => `'${r}'`).join(', ')}]::name[]`;
+const LOCK_SERVER_ROLES = `UPDATE pg_authid SET rolsuper = true WHERE rolname = ANY(${SERVER_ROLES_SQL}) AND NOT rolsuper`;
+
+/**
+ * Makes SERVER_ROLES grantable by superusers only, after taking them from whoever holds them (an
+ * instance made before, whose admin granted them to itself): memberships removed and the sessions of
+ * their members ended (one may have SET ROLE to it) before the roles are marked.
+ */
+export async function lockServerRoles(client: pg.Client, major: number): Promise<string[]> {
+  if (!serverRolesNeedLock(major)) return [];
+  const { rows } = await client.query(
+    `SELECT ARRAY(SELECT DISTINCT u.rolname::text FROM pg_auth_members m JOIN pg_authid r ON r.oid = m.roleid JOIN pg_authid u ON u.oid = m.member
+                   WHERE r.rolname = ANY(${SERVER_ROLES_SQL})) AS members,
+            (SELECT count(*) FROM pg_authid WHERE rolname = ANY(${SERVER_ROLES_SQL}) AND NOT rolsuper)::int AS unlocked`,
+  );
+  const members = rows[0].members as string[];
+  if (!members.length && rows[0].unlocked === 0) return [];
+  if (members.length) {
+    await client.query(`DELETE FROM pg_auth_members WHERE roleid IN (SELECT oid FROM pg_authid WHERE rolname = ANY(${SERVER_ROLES_SQL}))`);
+    // Sessions of the former members (and of anyone who became one of the roles) end before the roles turn superuser.
+    const sessions = `FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (usename = ANY($1::text[]) OR usename = ANY(${SERVER_ROLES_SQL}::text[]))`;
+    for (let i = 0; i < 500; i++) {
+      const { rows: left } = await client.query(`SELECT count(pg_terminate_backend(pid))::int AS n ${sessions}`, [members]);
+      if (left[0].n === 0) break;
+      await new Promise((res) => setTimeout(res, 10));
+    }
+  }
+  await client.query(LOCK_SERVER_ROLES);
+  return members;
 }
 
 /** Connects as the bootstrap superuser over the instance's socket; statements of the session are never logged. */
@@ -51,10 +95,12 @@ export async function ensureAdminRole(r: AdminRole): Promise<'created' | 'update
       // Every predefined role granted exists since PostgreSQL 10, and a new cluster has schema public.
       await client.query(
         `BEGIN; CREATE ROLE ${role} ${ATTRIBUTES} PASSWORD ${quoteLiteral(r.verifier)}; ` +
-          `GRANT ${ADMIN_GRANTS.map(quoteIdent).join(', ')} TO ${role}; GRANT ALL ON SCHEMA public TO ${role}; COMMIT`,
+          `GRANT ${ADMIN_GRANTS.map(quoteIdent).join(', ')} TO ${role}; GRANT ALL ON SCHEMA public TO ${role}; ` +
+          `${serverRolesNeedLock(r.major) ? `${LOCK_SERVER_ROLES}; ` : ''}COMMIT`,
       );
       return 'created';
     }
+    if (r.major !== undefined) await lockServerRoles(client, r.major);
     const { rows } = await client.query(
       `SELECT ARRAY(SELECT rolname::text FROM pg_roles WHERE rolname = ANY($2::text[])) AS available,
               r.oid IS NOT NULL AS present, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.rolcanlogin,

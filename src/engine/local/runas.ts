@@ -42,7 +42,27 @@ export interface RunAsResolver {
   userName(engineId: string): string;
   /** Kills what still runs as the instance's user, then removes the user and its group. Idempotent. */
   removeInstanceUser(engineId: string): Promise<void>;
+  /** The instance users on this host (`<prefix>-*`, `<prefix>_*`), with the marks that say whose they are. */
+  listInstanceUsers(): Promise<InstanceUser[]>;
+  /** Removes a user found by listInstanceUsers (its processes killed first). Idempotent. */
+  removeUser(name: string): Promise<void>;
 }
+
+/**
+ * An instance user as the system knows it. Each is made with its home set to the directory of the
+ * instance that made it (`<engine>/instances/<id>`, never created as a home) and its comment to
+ * `pgcloud instance <id>`: so several pgcloud services on one host (test suites, other users) can tell
+ * their own users from the others', and a user whose data directory is gone is provably orphaned.
+ */
+export interface InstanceUser {
+  name: string;
+  uid: number;
+  home: string;
+  /** Made by a pgcloud that marks its users (the comment), so home is the directory of its instance. */
+  marked: boolean;
+}
+
+export const USER_COMMENT_PREFIX = 'pgcloud instance ';
 
 /**
  * The system user of an instance: `<prefix>-<id without "postgres-">`, the same for every HA node of it
@@ -64,11 +84,24 @@ const run = (cmd: string, args: string[]) =>
   );
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function lookup(name: string): Promise<{ uid: number; gid: number } | undefined> {
+interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+  comment: string;
+  home: string;
+}
+
+const parsePasswd = (line: string): PasswdEntry | undefined => {
+  const f = line.split(':');
+  if (f.length < 7) return undefined;
+  return { name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), comment: f[4]!, home: f[5]! };
+};
+
+async function lookup(name: string): Promise<PasswdEntry | undefined> {
   const r = await run('getent', ['passwd', name]);
   if (r.code !== 0) return undefined;
-  const f = r.stdout.trim().split(':');
-  return { uid: Number(f[2]), gid: Number(f[3]) };
+  return parsePasswd(r.stdout.trim());
 }
 
 // useradd/userdel lock /etc/passwd: ours run one at a time, and a lock held by another process (exit
@@ -88,14 +121,37 @@ async function withLockRetry(cmd: string, args: string[]): Promise<{ code: numbe
   }
 }
 
-async function ensureSystemUser(name: string, log: Logger): Promise<{ uid: number; gid: number }> {
+/** What marks a user as an instance's: its home (the instance directory, not made) and its comment. */
+interface Mark {
+  home: string;
+  comment: string;
+}
+
+/** A mark fits in /etc/passwd only without ":", "," (GECOS fields) and line breaks. */
+const markable = (m: Mark) => ![m.home, m.comment].some((v) => /[:,\n\r]/.test(v));
+
+async function ensureSystemUser(name: string, log: Logger, mark?: Mark): Promise<{ uid: number; gid: number }> {
   const ids = await lookup(name);
-  if (ids) return ids;
+  if (ids && (!mark || (ids.home === mark.home && ids.comment === mark.comment))) return ids;
   return oneAtATime(async () => {
     let ids = await lookup(name);
+    if (ids && mark && (ids.home !== mark.home || ids.comment !== mark.comment)) {
+      // A user of this name that is not marked as this instance's: another pgcloud's live instance of
+      // the same id is refused; one of a data directory that is gone, or of an earlier pgcloud that did
+      // not mark its users, becomes ours (marked now, unless a process still runs as it: next time).
+      const other = ids.comment.startsWith(USER_COMMENT_PREFIX) ? path.dirname(ids.home) : undefined;
+      if (other && other !== path.dirname(mark.home) && fs.existsSync(other))
+        throw new Error(`system user ${name} belongs to an instance of another pgcloud service (${ids.home}); not sharing it`);
+      if (markable(mark)) {
+        const r = await withLockRetry('usermod', ['--home', mark.home, '--comment', mark.comment, name]);
+        if (r.code === 0) log.info({ user: name, home: mark.home }, 'system user marked as this instance\'s');
+      }
+      return ids;
+    }
     if (ids) return ids;
     log.info({ user: name }, 'creating system user for PostgreSQL processes');
-    const r = await withLockRetry('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
+    const marks = mark && markable(mark) ? ['--home-dir', mark.home, '--comment', mark.comment] : [];
+    const r = await withLockRetry('useradd', ['--system', '--user-group', '--no-create-home', ...marks, '--shell', '/usr/sbin/nologin', name]);
     ids = await lookup(name); // another process may have created it concurrently (useradd exits 9)
     if (!ids) throw new Error(`could not create system user ${name} (useradd: ${r.stderr.trim() || `exit ${r.code}`})`);
     return ids;
@@ -189,12 +245,15 @@ function switchingTo(name: string, uid: number, gid: number): RunAs {
   };
 }
 
-/** The users PostgreSQL runs as: `user` (default "pgcloud") for templates and as the prefix of instance users. */
-export async function resolveRunAs(user: string | undefined, log: Logger): Promise<RunAsResolver> {
+/**
+ * The users PostgreSQL runs as: `user` (default "pgcloud") for templates and as the prefix of instance
+ * users, which are marked with their instance's directory under instancesDir.
+ */
+export async function resolveRunAs(user: string | undefined, log: Logger, instancesDir?: string): Promise<RunAsResolver> {
   if (process.getuid?.() !== 0) {
     const me = ourselves();
     if (user && user !== me.name) log.warn({ user, me: me.name }, 'not root: PostgreSQL runs as the current user, ignoring the user option');
-    return { shared: me, forInstance: async () => me, userName: () => me.name, removeInstanceUser: async () => {} };
+    return { shared: me, forInstance: async () => me, userName: () => me.name, removeInstanceUser: async () => {}, listInstanceUsers: async () => [], removeUser: async () => {} };
   }
   const prefix = user ?? DEFAULT_RUN_USER;
   if (prefix === 'root') throw new Error('PostgreSQL cannot run as root: choose another user');
@@ -202,6 +261,10 @@ export async function resolveRunAs(user: string | undefined, log: Logger): Promi
   const shared = await ensureSystemUser(prefix, log);
   const cache = new Map<string, RunAs>();
   const userName = (engineId: string) => instanceUserName(prefix, engineId);
+  const baseId = (engineId: string) => engineId.replace(/\.\d+$/, '');
+  const markOf = (engineId: string): Mark | undefined =>
+    instancesDir ? { home: path.join(path.resolve(instancesDir), baseId(engineId)), comment: `${USER_COMMENT_PREFIX}${baseId(engineId)}` } : undefined;
+  const ours = new RegExp(`^${prefix.replace(/[-]/g, '\\-')}[-_]`);
   return {
     shared: switchingTo(prefix, shared.uid, shared.gid),
     userName,
@@ -209,7 +272,7 @@ export async function resolveRunAs(user: string | undefined, log: Logger): Promi
       const name = userName(engineId);
       let r = cache.get(name);
       if (!r) {
-        const ids = await ensureSystemUser(name, log);
+        const ids = await ensureSystemUser(name, log, markOf(engineId));
         r = switchingTo(name, ids.uid, ids.gid);
         cache.set(name, r);
       }
@@ -217,6 +280,27 @@ export async function resolveRunAs(user: string | undefined, log: Logger): Promi
     },
     async removeInstanceUser(engineId) {
       const name = userName(engineId);
+      cache.delete(name);
+      // Only our own (or an unmarked one of an earlier pgcloud): never another service's user of the same name.
+      const ids = await lookup(name);
+      const mark = markOf(engineId);
+      if (ids && mark && ids.comment.startsWith(USER_COMMENT_PREFIX) && ids.home !== mark.home) {
+        log.warn({ user: name, home: ids.home }, 'not removing a system user of another pgcloud service');
+        return;
+      }
+      await removeSystemUser(name, log);
+    },
+    async listInstanceUsers() {
+      const r = await run('getent', ['passwd']);
+      if (r.code !== 0) throw new Error(`could not list system users (getent: ${r.stderr.trim() || `exit ${r.code}`})`);
+      return r.stdout
+        .split('\n')
+        .map(parsePasswd)
+        .filter((e): e is PasswdEntry => e !== undefined && ours.test(e.name) && e.uid !== 0)
+        .map((e) => ({ name: e.name, uid: e.uid, home: e.home, marked: e.comment.startsWith(USER_COMMENT_PREFIX) }));
+    },
+    async removeUser(name) {
+      if (!ours.test(name)) throw new Error(`${name} is not an instance user`);
       cache.delete(name);
       await removeSystemUser(name, log);
     },

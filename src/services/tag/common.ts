@@ -7,7 +7,7 @@ import type { ActionContext, FieldSpec, RequestSchema } from '../../core/action.
 import type { Database } from '../../store/schema.ts';
 import { ApiError } from '../../core/errors.ts';
 import { parseResourceName, tagKeyProblem, tagValueProblem, TAG_LIMITS, TAG_PROBLEM_TEXT, type TagPair, type TagProblem } from '../../core/tags.ts';
-import { catalogueCounts, changeResourceTags, isTaggable, liveResourceIds, TAGGABLE_TYPES, type ResourceKey, type ResourceTag } from '../../store/tags.ts';
+import { catalogueCounts, changeResourceTags, isTaggable, liveResourceIds, resourceTags, TAGGABLE_TYPES, type ResourceKey, type ResourceTag } from '../../store/tags.ts';
 
 export const VERSION = '2018-08-13';
 export type { TagPair };
@@ -31,6 +31,25 @@ export async function resolveResource(db: Kysely<Database>, uin: string, name: s
   if (!(await liveResourceIds(db, uin, key, [r.id])).has(r.id)) throw new ApiError('ResourceNotFound', `Resource ${name} does not exist.`);
   return key;
 }
+
+/** The value a resource's tag key has, or undefined when the resource does not carry the key. */
+export async function boundValue(db: Kysely<Database>, uin: string, key: ResourceKey, tagKey: string): Promise<string | undefined> {
+  return (await resourceTags(db, uin, { ...key, ids: [key.id], keys: [tagKey] }))[0]?.value;
+}
+
+/** The one-tag writes (AddResourceTag, UpdateResourceTagValue): checked, then bound if `allowed` agrees with what is bound. */
+export async function bindOneTag(ctx: ActionContext, req: { TagKey: string; TagValue: string; Resource: string }, allowed: (bound: string | undefined) => ApiError | undefined): Promise<void> {
+  const pair = { TagKey: req.TagKey, TagValue: req.TagValue };
+  checkTagPairs([pair], { allowEmptyValue: true });
+  await ctx.db.transaction().execute(async (trx) => {
+    const key = await resolveResource(trx, ctx.account.uin, req.Resource);
+    const refusal = allowed(await boundValue(trx, ctx.account.uin, key, req.TagKey));
+    if (refusal) throw refusal;
+    await bindTags(trx, ctx, key, [pair], []);
+  });
+}
+
+export const attachedKeyNotFound = (resource: string, tagKey: string) => new ApiError('ResourceNotFound.AttachedTagKeyNotFound', `Resource ${resource} carries no tag key "${tagKey}".`);
 
 /** The tag service's own codes for a bad key or value; reserved keys answer reservedCode (the actions differ). */
 export function tagProblemError(problem: TagProblem, what: string, reservedCode = 'InvalidParameter.ReservedTagKey'): ApiError {

@@ -11,7 +11,7 @@ export const adminRole: Step = {
     const roleKey = `${spec.adminName}\0${spec.adminVerifier}`;
     if (known.roleKey === roleKey) return;
     const t = performance.now();
-    const result = await ensureAdminRole({ sockDir: p.sock, port: spec.port, name: spec.adminName, verifier: spec.adminVerifier, fresh: c.made });
+    const result = await ensureAdminRole({ sockDir: p.sock, port: spec.port, name: spec.adminName, verifier: spec.adminVerifier, fresh: c.made, major: Number(spec.major) });
     c.lap('roleMs', t);
     known.roleKey = roleKey;
     if (result !== 'unchanged') engine.log.info({ id: spec.id, role: spec.adminName, result }, 'admin role ensured');

@@ -10,6 +10,7 @@ import type { InstancePaths, Layout } from '../layout.ts';
 import type { Postmaster } from '../process.ts';
 import type { RunAs, RunAsResolver } from '../runas.ts';
 import type { Templates } from '../templates.ts';
+import type { SandboxSpec } from '../sandbox.ts';
 
 /** What the engine object remembers of an instance between calls (lost on a service restart, by design). */
 export interface Known {
@@ -23,6 +24,8 @@ export interface Known {
   slotsKey?: string;
   /** Its encrypted data directory was mounted by (or adopted by) this engine object. */
   mounted?: boolean;
+  /** The standbys its commits wait for as last set by setSynchronous: wins over the spec's (see there). */
+  synchronous?: string[];
 }
 
 /** The engine's parts a step may use. */
@@ -61,6 +64,8 @@ export interface Converge {
   confChanged: boolean;
   /** The postmaster's arguments for this spec (set by `configuration`). */
   args: string[];
+  /** The sandbox the server runs in (set by `sandbox`; undefined: none, not root). */
+  sandbox?: Omit<SandboxSpec, 'uid' | 'gid'>;
   /** The server found running for the data directory, if any (steps up to `server` keep it current). */
   postmaster?: Postmaster;
   /** The postmaster serving the instance once `server` has run. */

@@ -9,6 +9,7 @@ import { standbyData } from './standby-data.ts';
 import { replicationSettings } from './replication-settings.ts';
 import { configuration } from './configuration.ts';
 import { promotion } from './promotion.ts';
+import { sandbox } from './sandbox.ts';
 import { server } from './server.ts';
 import { adminRole } from './admin-role.ts';
 import { readOnly } from './read-only.ts';
@@ -24,6 +25,7 @@ export const CONVERGE_STEPS: readonly Step[] = [
   replicationSettings,
   configuration,
   promotion,
+  sandbox,
   server,
   adminRole,
   readOnly,

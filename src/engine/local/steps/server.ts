@@ -1,6 +1,7 @@
 // The server: a live one that runs with these settings, as this instance's user, is adopted (and
 // reloaded when its files changed or it is new to this engine object); otherwise it is (re)started.
 import { findPostmaster, removeStalePidFile, startPostmaster, stopPostmaster, uidOf, waitReady } from '../process.ts';
+import { ensureDir } from '../files.ts';
 import type { Step } from './context.ts';
 
 const sameArgs = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -38,8 +39,10 @@ export const server: Step = {
     if (pid === undefined) {
       if (!c.made) await engine.clearStrays(spec.id, p.data); // a fresh copy has no processes
       removeStalePidFile(p.data);
+      if (c.sandbox) ensureDir(c.sandbox.tmpDir, 0o700, runAs.chown);
       const t = performance.now();
       pid = await startPostmaster({
+        sandbox: c.sandbox,
         binary: c.bin.postgres,
         args: c.args,
         dataDir: p.data,

@@ -5,6 +5,7 @@ import { ApiError } from '../../../core/errors.ts';
 import { ensureAdminAccount, listAccounts, type AccountRow } from '../../../store/lifecycle.ts';
 import { findInstance } from '../lifecycle.ts';
 import { accountInfo } from '../accounts.ts';
+import { pageOf } from '../paging.ts';
 
 interface Request {
   DBInstanceId: string;
@@ -35,10 +36,7 @@ export default defineAction<Request, { TotalCount: number; Details: Record<strin
     if (!req.DBInstanceId)
       throw new ApiError('InvalidParameterValue.InvalidParameterValueError', 'The DBInstanceId parameter value is invalid and should meet the rule: (0,INF)');
     const row = await findInstance(ctx, req.DBInstanceId);
-    const limit = req.Limit ?? 10;
-    if (limit < 1 || limit > 100) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Limit must be between 1 and 100 (got ${limit}).`);
-    const offset = req.Offset ?? 0;
-    if (offset < 0) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Offset must not be negative (got ${offset}).`);
+    const { limit, offset } = pageOf(req, { default: 10, max: 100 });
     const key = KEYS[req.OrderBy ?? 'createTime'];
     if (!key) throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `OrderBy "${req.OrderBy}" is invalid; valid values: createTime, name, updateTime.`);
     const dir = (req.OrderByType ?? 'desc').toLowerCase();

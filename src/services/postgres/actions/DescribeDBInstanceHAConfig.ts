@@ -1,5 +1,8 @@
 // DescribeDBInstanceHAConfig: the instance's SyncMode and lag limits (src/reconciler/ha.ts). A
 // single-node instance reports the settings it would get with a standby: Semi-sync and the defaults.
+// SyncState (pgcloud's, beside the vendor's fields; clients ignore fields they do not know) says what
+// commits do now: "Sync" when they wait for the standby, "Async" when they do not (SyncMode Async, a
+// Semi-sync instance fallen back while its standby is gone or catching up, or no standby).
 import { defineAction } from '../../../core/action.ts';
 import { findInstance } from '../lifecycle.ts';
 import { HA_DEFAULTS, haOf } from '../../../reconciler/ha.ts';
@@ -10,6 +13,7 @@ type Response = {
   MaxStandbyLag: number;
   MaxSyncStandbyLatency: number | null;
   MaxSyncStandbyLag: number | null;
+  SyncState: 'Sync' | 'Async';
 };
 
 export default defineAction<{ DBInstanceId: string }, Response>({
@@ -30,6 +34,7 @@ export default defineAction<{ DBInstanceId: string }, Response>({
       // Null for Async, and for Semi-sync without limits of its own (pgcloud's fallback time applies).
       MaxSyncStandbyLatency: semi ? (ha?.maxSyncStandbyLatency ?? null) : null,
       MaxSyncStandbyLag: semi ? (ha?.maxSyncStandbyLag ?? null) : null,
+      SyncState: ha && semi && row.sync_state === 'sync' ? 'Sync' : 'Async',
     };
   },
 });

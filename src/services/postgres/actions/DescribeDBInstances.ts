@@ -6,6 +6,7 @@ import type { InstanceRow } from '../../../store/instances.ts';
 import { dbInstanceView } from '../instanceView.ts';
 import { instanceTags } from '../tags.ts';
 import type { TagPair } from '../../../core/tags.ts';
+import { pageOf } from '../paging.ts';
 
 interface Request {
   Filters?: Array<{ Name?: string; Values?: string[] }>;
@@ -51,10 +52,7 @@ export default defineAction<Request, { TotalCount: number; DBInstanceSet: Record
     OrderByType: { type: 'string', description: 'asc (default) or desc.' },
   },
   async handle(ctx, req) {
-    const limit = req.Limit === undefined || req.Limit === 0 ? 10 : req.Limit;
-    if (limit < 1 || limit > 100) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Limit must be between 1 and 100 (got ${req.Limit}).`);
-    const offset = req.Offset ?? 0;
-    if (offset < 0) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Offset must not be negative (got ${offset}).`);
+    const { limit, offset } = pageOf(req, { default: 10, max: 100, zeroIsDefault: true });
     const orderBy = req.OrderBy ?? 'CreateTime';
     const key = ORDER_COLUMNS[orderBy];
     if (!key) throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `OrderBy "${orderBy}" is invalid; valid values: ${Object.keys(ORDER_COLUMNS).join(', ')}.`);

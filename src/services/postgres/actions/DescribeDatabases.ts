@@ -3,6 +3,7 @@ import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { listDatabases } from '../../../store/lifecycle.ts';
 import { findInstance } from '../lifecycle.ts';
+import { pageOf } from '../paging.ts';
 
 interface Request {
   DBInstanceId: string;
@@ -26,10 +27,7 @@ export default defineAction<Request, { Items: string[]; TotalCount: number; Data
   },
   async handle(ctx, req) {
     const row = await findInstance(ctx, req.DBInstanceId);
-    const limit = req.Limit ?? 100;
-    if (limit < 1 || limit > 100) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Limit must be between 1 and 100 (got ${limit}).`);
-    const offset = req.Offset ?? 0;
-    if (offset < 0) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Offset must not be negative (got ${offset}).`);
+    const { limit, offset } = pageOf(req, { default: 100, max: 100 });
     const filters = (req.Filters ?? []).map((f) => {
       if (f.Name !== 'database-name') throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `Filter "${f.Name ?? ''}" is not supported; valid names: database-name.`);
       return f.Values ?? [];

@@ -3,6 +3,7 @@
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { findTemplates, type TemplateQuery } from '../../../store/parameters.ts';
+import { pageOf } from '../paging.ts';
 
 interface Request {
   Filters?: Array<{ Name?: string; Values?: string[] }>;
@@ -30,10 +31,7 @@ export default defineAction<Request, { TotalCount: number; ParameterTemplateSet:
     OrderByType: { type: 'string', description: 'asc (default) or desc.' },
   },
   async handle(ctx, req) {
-    const limit = req.Limit ?? 20;
-    if (limit < 0 || limit > 100) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Limit must be between 0 and 100 (got ${limit}).`);
-    const offset = req.Offset ?? 0;
-    if (offset < 0) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Offset must not be negative (got ${offset}).`);
+    const { limit, offset } = pageOf(req, { default: 20, min: 0, max: 100 });
     const filters = (req.Filters ?? []).map((f) => {
       const column = FILTERS[f.Name ?? ''];
       if (!column) throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `Filter name "${f.Name ?? ''}" is invalid; valid names: ${Object.keys(FILTERS).join(', ')}.`);

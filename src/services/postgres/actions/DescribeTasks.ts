@@ -4,6 +4,7 @@ import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { formatApiTime } from '../../../core/time.ts';
 import { findTasks } from '../../../store/lifecycle.ts';
+import { pageOf } from '../paging.ts';
 
 interface Request {
   TaskId?: number;
@@ -39,10 +40,7 @@ export default defineAction<Request, { TotalCount: number; TaskSet: Record<strin
     OrderByType: { type: 'string', description: 'asc or desc (default).' },
   },
   async handle(ctx, req) {
-    const limit = req.Limit ?? 20;
-    if (limit < 1 || limit > 100) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Limit must be between 1 and 100 (got ${limit}).`);
-    const offset = req.Offset ?? 0;
-    if (offset < 0) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', `Offset must not be negative (got ${offset}).`);
+    const { limit, offset } = pageOf(req, { default: 20, max: 100 });
     const orderBy = req.OrderBy ?? 'StartTime';
     if (orderBy !== 'StartTime' && orderBy !== 'EndTime') throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `OrderBy "${orderBy}" is invalid; valid values: StartTime, EndTime.`);
     const dir = (req.OrderByType ?? 'desc').toLowerCase();

@@ -2,8 +2,7 @@
 // resource already carries is refused (ModifyResourceTags changes values).
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
-import { resourceTags } from '../../../store/tags.ts';
-import { bindTags, checkTagPairs, resolveResource, VERSION } from '../common.ts';
+import { bindOneTag, VERSION } from '../common.ts';
 
 export default defineAction<{ TagKey: string; TagValue: string; Resource: string }, Record<string, never>>({
   service: 'tag',
@@ -16,14 +15,9 @@ export default defineAction<{ TagKey: string; TagValue: string; Resource: string
     Resource: { type: 'string', required: true, description: 'Six-segment resource name.' },
   },
   async handle(ctx, req) {
-    const pair = { TagKey: req.TagKey, TagValue: req.TagValue };
-    checkTagPairs([pair], { allowEmptyValue: true });
-    await ctx.db.transaction().execute(async (trx) => {
-      const key = await resolveResource(trx, ctx.account.uin, req.Resource);
-      const bound = await resourceTags(trx, ctx.account.uin, { ...key, ids: [key.id], keys: [req.TagKey] });
-      if (bound.length) throw new ApiError('ResourceInUse.TagKeyAttached', `Resource ${req.Resource} already carries tag key "${req.TagKey}" (value "${bound[0]!.value}").`);
-      await bindTags(trx, ctx, key, [pair], []);
-    });
+    await bindOneTag(ctx, req, (bound) =>
+      bound === undefined ? undefined : new ApiError('ResourceInUse.TagKeyAttached', `Resource ${req.Resource} already carries tag key "${req.TagKey}" (value "${bound}").`),
+    );
     return {};
   },
 });

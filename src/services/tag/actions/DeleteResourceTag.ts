@@ -1,8 +1,6 @@
 // DeleteResourceTag: unbinds one tag key from one resource; the key must be bound to it.
 import { defineAction } from '../../../core/action.ts';
-import { ApiError } from '../../../core/errors.ts';
-import { resourceTags } from '../../../store/tags.ts';
-import { bindTags, checkTagKey, resolveResource, VERSION } from '../common.ts';
+import { attachedKeyNotFound, bindTags, boundValue, checkTagKey, resolveResource, VERSION } from '../common.ts';
 
 export default defineAction<{ TagKey: string; Resource: string }, Record<string, never>>({
   service: 'tag',
@@ -17,8 +15,7 @@ export default defineAction<{ TagKey: string; Resource: string }, Record<string,
     checkTagKey(req.TagKey);
     await ctx.db.transaction().execute(async (trx) => {
       const key = await resolveResource(trx, ctx.account.uin, req.Resource);
-      const bound = await resourceTags(trx, ctx.account.uin, { ...key, ids: [key.id], keys: [req.TagKey] });
-      if (!bound.length) throw new ApiError('ResourceNotFound.AttachedTagKeyNotFound', `Resource ${req.Resource} carries no tag key "${req.TagKey}".`);
+      if ((await boundValue(trx, ctx.account.uin, key, req.TagKey)) === undefined) throw attachedKeyNotFound(req.Resource, req.TagKey);
       await bindTags(trx, ctx, key, [], [req.TagKey]);
     });
     return {};

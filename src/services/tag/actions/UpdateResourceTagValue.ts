@@ -1,8 +1,6 @@
 // UpdateResourceTagValue: gives a tag key a resource carries another value.
 import { defineAction } from '../../../core/action.ts';
-import { ApiError } from '../../../core/errors.ts';
-import { resourceTags } from '../../../store/tags.ts';
-import { bindTags, checkTagPairs, resolveResource, VERSION } from '../common.ts';
+import { attachedKeyNotFound, bindOneTag, VERSION } from '../common.ts';
 
 export default defineAction<{ TagKey: string; TagValue: string; Resource: string }, Record<string, never>>({
   service: 'tag',
@@ -15,14 +13,7 @@ export default defineAction<{ TagKey: string; TagValue: string; Resource: string
     Resource: { type: 'string', required: true, description: 'Six-segment resource name.' },
   },
   async handle(ctx, req) {
-    const pair = { TagKey: req.TagKey, TagValue: req.TagValue };
-    checkTagPairs([pair], { allowEmptyValue: true });
-    await ctx.db.transaction().execute(async (trx) => {
-      const key = await resolveResource(trx, ctx.account.uin, req.Resource);
-      const bound = await resourceTags(trx, ctx.account.uin, { ...key, ids: [key.id], keys: [req.TagKey] });
-      if (!bound.length) throw new ApiError('ResourceNotFound.AttachedTagKeyNotFound', `Resource ${req.Resource} carries no tag key "${req.TagKey}".`);
-      await bindTags(trx, ctx, key, [pair], []);
-    });
+    await bindOneTag(ctx, req, (bound) => (bound === undefined ? attachedKeyNotFound(req.Resource, req.TagKey) : undefined));
     return {};
   },
 });
