@@ -4,7 +4,7 @@
 // driven by the real provider; each change checked by logging in and by SHOW on the server.
 import assert from 'node:assert/strict';
 import { terraformSuite, resourceValues } from './support/terraform.ts';
-import { TF_PASSWORD, assertInstanceGone, defaultNetwork, defaultSubnet, defaultVpc, eventually, loginRefused, queryAs } from './support/terraform-postgres.ts';
+import { TF_PASSWORD, assertInstanceGone, defaultNetwork, eventually, loginRefused, postgresInstance, queryAs, ref } from './support/terraform-postgres.ts';
 import { kmsClient } from './support/clients.ts';
 
 const tf = terraformSuite('TDE with a KMS key, tencentcloud_postgresql_account and tencentcloud_postgresql_parameters');
@@ -19,19 +19,7 @@ resource "tencentcloud_kms_key" "pg" {
   pending_delete_window_in_days = 7
 }
 
-resource "tencentcloud_postgresql_instance" "pg" {
-  name              = "tf-tde"
-  availability_zone = "ap-guangzhou-3"
-  vpc_id            = ${defaultVpc()}
-  subnet_id         = ${defaultSubnet()}
-  db_major_version  = "16"
-  root_password     = "${TF_PASSWORD}"
-  memory            = 2
-  storage           = 10
-  need_support_tde  = 1
-  kms_key_id        = tencentcloud_kms_key.pg.id
-  kms_region        = "ap-guangzhou"
-}
+${postgresInstance('pg', { name: 'tf-tde', need_support_tde: 1, kms_key_id: ref('tencentcloud_kms_key.pg.id'), kms_region: 'ap-guangzhou' })}
 
 resource "tencentcloud_postgresql_parameters" "p" {
   db_instance_id = tencentcloud_postgresql_instance.pg.id

@@ -3,30 +3,23 @@
 // update reaches the server and the API; destroy leaves no instance and no server.
 import assert from 'node:assert/strict';
 import { terraformSuite, resourceValues, type Workspace } from './support/terraform.ts';
-import { TF_PASSWORD, assertInstanceGone, defaultNetwork, defaultSubnet, defaultVpc, queryAs } from './support/terraform-postgres.ts';
+import { TF_PASSWORD, assertInstanceGone, defaultNetwork, postgresInstance, queryAs } from './support/terraform-postgres.ts';
 import { tagClient } from './support/clients.ts';
 
 const tf = terraformSuite('tencentcloud_postgresql_instance in the default network');
 
-const instance = (o: { name: string; memory: number; storage: number; tags: Record<string, string>; projectId?: number; extra?: string }) => `
+const instance = (o: { name: string; memory: number; storage: number; tags: Record<string, string>; projectId?: number; maxStandby?: [number, number] }) => `
 ${defaultNetwork()}
-resource "tencentcloud_postgresql_instance" "pg" {
-  name              = "${o.name}"
-  availability_zone = "ap-guangzhou-3"
-  vpc_id            = ${defaultVpc()}
-  subnet_id         = ${defaultSubnet()}
-  db_major_version  = "16"
-  root_user         = "tfadmin"
-  root_password     = "${TF_PASSWORD}"
-  memory            = ${o.memory}
-  storage           = ${o.storage}
-  project_id        = ${o.projectId ?? 0}
-  tags = {
-${Object.entries(o.tags).map(([k, v]) => `    ${k} = "${v}"`).join('\n')}
-  }
-${o.extra ?? ''}
-}
-
+${postgresInstance('pg', {
+  name: o.name,
+  root_user: 'tfadmin',
+  memory: o.memory,
+  storage: o.storage,
+  project_id: o.projectId ?? 0,
+  tags: o.tags,
+  max_standby_streaming_delay: o.maxStandby?.[0],
+  max_standby_archive_delay: o.maxStandby?.[1],
+})}
 data "tencentcloud_postgresql_instances" "by_id" {
   id = tencentcloud_postgresql_instance.pg.id
 }
@@ -72,7 +65,7 @@ tf.test('create with tags; update name, tags, memory and storage, project and ma
   state = await ws.applyClean(
     instance({
       name: 'tf-default-net-2', memory: 4, storage: 20, tags: { env: 'prod' }, projectId: ProjectId,
-      extra: '  max_standby_streaming_delay = 45000\n  max_standby_archive_delay   = 60000',
+      maxStandby: [45000, 60000],
     }),
   );
   const called = ws.applyCalls.map((c) => c.action);
@@ -101,18 +94,7 @@ tf.test('LATIN1, PostgreSQL 13 and delete_protection: destroy is refused until p
   const ws = await tf.workspace('protected');
   const config = (protect: boolean) => `
 ${defaultNetwork()}
-resource "tencentcloud_postgresql_instance" "pg" {
-  name              = "tf-latin1"
-  availability_zone = "ap-guangzhou-3"
-  vpc_id            = ${defaultVpc()}
-  subnet_id         = ${defaultSubnet()}
-  db_major_version  = "13"
-  charset           = "LATIN1"
-  root_password     = "${TF_PASSWORD}"
-  memory            = 2
-  storage           = 10
-  delete_protection = ${protect}
-}
+${postgresInstance('pg', { name: 'tf-latin1', db_major_version: '13', charset: 'LATIN1', delete_protection: protect })}
 `;
   let state = await ws.applyClean(config(true));
   const pg = resourceValues(state, 'tencentcloud_postgresql_instance.pg');

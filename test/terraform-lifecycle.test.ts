@@ -4,7 +4,7 @@
 // on the server (login, postmaster start time, servers stopped) and in the API and the ledger.
 import assert from 'node:assert/strict';
 import { terraformSuite, resourceValues } from './support/terraform.ts';
-import { TF_PASSWORD, assertInstanceGone, defaultNetwork, defaultSubnet, defaultVpc, queryAs, serversOf } from './support/terraform-postgres.ts';
+import { TF_PASSWORD, assertInstanceGone, defaultNetwork, postgresInstance, queryAs, serversOf } from './support/terraform-postgres.ts';
 import { ledger } from './support/billing.ts';
 
 const tf = terraformSuite('a PREPAID instance: backup plans, renew, restart, isolate, disisolate');
@@ -14,19 +14,7 @@ const MONTH_PRICE = 2 * 8800 + 10 * 100; // cdb.pg.z1.2g with 10 GB, a month (RE
 const instance = (o: { monthly: boolean; renew?: boolean; restart?: boolean }) => `
 ${defaultNetwork()}
 
-resource "tencentcloud_postgresql_instance" "pg" {
-  name              = "tf-prepaid"
-  availability_zone = "ap-guangzhou-3"
-  vpc_id            = ${defaultVpc()}
-  subnet_id         = ${defaultSubnet()}
-  db_major_version  = "15"
-  root_password     = "${TF_PASSWORD}"
-  memory            = 2
-  storage           = 10
-  charge_type       = "PREPAID"
-  period            = 1
-  auto_renew_flag   = 0
-
+${postgresInstance('pg', { name: 'tf-prepaid', db_major_version: '15', charge_type: 'PREPAID', period: 1, auto_renew_flag: 0 }, `
   backup_plan {
     min_backup_start_time        = "01:10:11"
     max_backup_start_time        = "02:10:11"
@@ -40,7 +28,7 @@ ${
     backup_period                = ["monday", "wednesday", "friday"]`
 }
   }
-}
+`)}
 ${
   o.renew
     ? `

@@ -3,7 +3,7 @@
 // security groups set by their own resources. Driven by the real provider, checked by real logins.
 import assert from 'node:assert/strict';
 import { terraformSuite, resourceValues } from './support/terraform.ts';
-import { TF_PASSWORD, assertInstanceGone, defaultNetwork, defaultSubnet, defaultVpc, eventually, loginRefused, queryAs } from './support/terraform-postgres.ts';
+import { TF_PASSWORD, assertInstanceGone, defaultNetwork, eventually, loginRefused, postgresInstance, queryAs, ref } from './support/terraform-postgres.ts';
 import { vpcClient } from './support/clients.ts';
 
 const tf = terraformSuite('tencentcloud_postgresql_instance with VPCs, security groups and a standby');
@@ -40,17 +40,12 @@ resource "tencentcloud_security_group_lite_rule" "deny" {
   ingress           = ["${o.denyRule}"]
 }
 
-resource "tencentcloud_postgresql_instance" "pg" {
-  name              = "tf-vpc"
-  availability_zone = "ap-guangzhou-3"
-  vpc_id            = tencentcloud_vpc.vpc.id
-  subnet_id         = tencentcloud_subnet.subnet.id
-  db_major_version  = "16"
-  root_password     = "${TF_PASSWORD}"
-  memory            = 2
-  storage           = 10
-  security_groups   = [tencentcloud_security_group.${o.boundTo}.id]
-}
+${postgresInstance('pg', {
+  name: 'tf-vpc',
+  vpc_id: ref('tencentcloud_vpc.vpc.id'),
+  subnet_id: ref('tencentcloud_subnet.subnet.id'),
+  security_groups: [ref(`tencentcloud_security_group.${o.boundTo}.id`)],
+})}
 `;
 
 tf.test('in a VPC and subnet of the same configuration; security_groups and their rules decide who logs in', async () => {
@@ -114,16 +109,7 @@ resource "tencentcloud_security_group_lite_rule" "b" {
   ingress           = ["ACCEPT#127.0.0.1/32#ALL#ALL"]
 }
 
-resource "tencentcloud_postgresql_instance" "pg" {
-  name              = "tf-ha"
-  availability_zone = "ap-guangzhou-3"
-  vpc_id            = ${defaultVpc()}
-  subnet_id         = ${defaultSubnet()}
-  db_major_version  = "16"
-  root_password     = "${TF_PASSWORD}"
-  memory            = 2
-  storage           = 10
-
+${postgresInstance('pg', { name: 'tf-ha' }, `
   db_node_set {
     role = "Primary"
     zone = "ap-guangzhou-3"
@@ -136,7 +122,7 @@ resource "tencentcloud_postgresql_instance" "pg" {
   lifecycle {
     ignore_changes = [security_groups]
   }
-}
+`)}
 
 resource "tencentcloud_postgresql_instance_ha_config" "ha" {
   instance_id         = tencentcloud_postgresql_instance.pg.id

@@ -1,5 +1,13 @@
-// What the Terraform tests of postgres resources check after each step: a real login to the address
-// the state reports, and that a destroyed instance is gone from the API and from the machine.
+// What the Terraform tests of postgres resources share: the instance block with its defaults, and
+// the checks after each step (a real login to the address the state reports; a destroyed instance
+// gone from the API and from the machine). A new test needs a few lines:
+//
+//   const ws = await tf.workspace('mine');
+//   const state = await ws.applyClean(`${defaultNetwork()}\n${postgresInstance('pg', { charset: 'LATIN1' })}`);
+//   const pg = resourceValues(state, 'tencentcloud_postgresql_instance.pg');
+//   await queryAs(pg, 'root', TF_PASSWORD, 'SELECT 1');
+//   await ws.destroyClean();
+//   await assertInstanceGone(tf.svc, tf.pgc, pg.id);
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
@@ -21,6 +29,46 @@ data "tencentcloud_vpc_subnets" "${name}" {
 `;
 export const defaultVpc = (name = 'default') => `data.tencentcloud_vpc_subnets.${name}.instance_list.0.vpc_id`;
 export const defaultSubnet = (name = 'default') => `data.tencentcloud_vpc_subnets.${name}.instance_list.0.subnet_id`;
+
+/** An HCL expression written as is (a reference such as `tencentcloud_vpc.vpc.id`), not quoted. */
+export class Ref {
+  constructor(readonly expression: string) {}
+}
+export const ref = (expression: string) => new Ref(expression);
+export type HclValue = string | number | boolean | Ref | HclValue[] | { [key: string]: string };
+
+/** One HCL value: strings quoted, `ref(…)` as written, lists and maps (tags) spelled out. */
+export function hcl(v: HclValue): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map(hcl).join(', ')}]`;
+  if (v instanceof Ref) return v.expression;
+  return `{\n${Object.entries(v).map(([k, x]) => `    ${k} = ${JSON.stringify(x)}`).join('\n')}\n  }`;
+}
+
+/**
+ * A tencentcloud_postgresql_instance block: PostgreSQL 16, 2 GB, 10 GB, root password TF_PASSWORD,
+ * in ap-guangzhou-3's default network (put defaultNetwork() in the configuration too), each
+ * overridden or added to by attrs; body holds nested blocks (db_node_set, backup_plan, lifecycle).
+ * An attribute given as undefined is left out.
+ */
+export function postgresInstance(label: string, attrs: Record<string, HclValue | undefined> = {}, body = ''): string {
+  const all: Record<string, HclValue | undefined> = {
+    name: `tf-${label}`,
+    availability_zone: 'ap-guangzhou-3',
+    vpc_id: ref(defaultVpc()),
+    subnet_id: ref(defaultSubnet()),
+    db_major_version: '16',
+    root_password: TF_PASSWORD,
+    memory: 2,
+    storage: 10,
+    ...attrs,
+  };
+  const lines = Object.entries(all)
+    .filter((e): e is [string, HclValue] => e[1] !== undefined)
+    .map(([k, v]) => `  ${k} = ${hcl(v)}`);
+  return `resource "tencentcloud_postgresql_instance" "${label}" {\n${lines.join('\n')}\n${body ? body.replace(/^\n+|\n+$/g, '') + '\n' : ''}}\n`;
+}
 
 /** Logs in to private_access_ip:private_access_port of a tencentcloud_postgresql_instance's state. */
 export async function loginFromState(values: Record<string, any>, user: string, password: string, database = 'postgres'): Promise<pg.Client> {
