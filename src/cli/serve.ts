@@ -37,7 +37,8 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   // TDE needs gocryptfs, fusermount and /dev/fuse: probed once here, the catalogue says what is offered.
   const tdeMissing = encryptionMissing();
   if (tdeMissing.length) log.info({ missing: tdeMissing }, 'transparent data encryption (NeedSupportTDE) is not offered: apt-get install gocryptfs fuse3');
-  const catalog = loadCatalog(engine.installedVersions(), { tdeMissing });
+  // CreateInstances refuses up front what the host cannot hold (disk, system users): the engine measures it.
+  const catalog = loadCatalog(engine.installedVersions(), { tdeMissing, hostCapacity: engine.capacity ? (major) => engine.capacity!(major) : undefined });
   // The service clock: system time + the offset `pgcloud clock` stores (billing, expiry, instance times).
   const clock = new OffsetClock();
   const reconciler = new Reconciler({ db, engine, config, clock, log: log.child({ mod: 'reconciler' }) });

@@ -2,7 +2,7 @@
 // once (desired state "destroyed"); the reconciler removes its data directory and frees its address.
 import { defineAction } from '../../../core/action.ts';
 import { changeInstance } from '../../../store/lifecycle.ts';
-import { checkDeletionProtection, findInstance, requireStatus, statusDenied } from '../lifecycle.ts';
+import { checkDeletionProtection, DESTROYABLE, findInstance, requireStatus, statusDenied } from '../lifecycle.ts';
 
 export default defineAction<{ DBInstanceId: string }, Record<string, never>>({
   service: 'postgres',
@@ -14,10 +14,10 @@ export default defineAction<{ DBInstanceId: string }, Record<string, never>>({
   async handle(ctx, req) {
     const row = await findInstance(ctx, req.DBInstanceId);
     checkDeletionProtection(row, 'DestroyDBInstance');
-    // "Only instances in isolation (isolated) can be destroyed."
-    requireStatus(row, ['isolated'], 'DestroyDBInstance');
+    // "Only instances in isolation (isolated) can be destroyed", and one that failed to be provisioned (offline).
+    requireStatus(row, DESTROYABLE, 'DestroyDBInstance');
     const now = ctx.clock.now().toISOString();
-    const gen = await changeInstance(ctx.db, row.id, ['isolated'], { desired_state: 'destroyed', updated_at: now });
+    const gen = await changeInstance(ctx.db, row.id, DESTROYABLE, { desired_state: 'destroyed', updated_at: now });
     if (gen === undefined) throw statusDenied(row, 'DestroyDBInstance');
     ctx.log.info({ instance: row.id }, 'instance destroyed by request');
     ctx.wakeReconciler();
