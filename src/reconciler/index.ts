@@ -63,9 +63,22 @@ export class Reconciler {
     // What instances this store no longer has left on the host (after a crash, a lost store): removed.
     const known = await this.deps.db.selectFrom('instances').select(['id', 'ha']).where('status', '!=', 'recycled').execute();
     await this.deps.engine.removeOrphans?.(known.flatMap(engineIds)).catch((e) => this.deps.log.warn({ err: e }, 'could not remove what gone instances left'));
-    // Before the API answers anyone: an instance said to be running whose server is down is restarting.
-    const running = await this.deps.db.selectFrom('instances').select(['id', 'ha']).where('desired_state', '=', 'running').where('status', '=', 'running').execute();
-    for (const r of running) await this.markRestartingIfDown(r.id, primaryEngineId(r));
+    // Before the API answers anyone: an instance said to be running whose server is down is restarting,
+    // or, with a standby that has every acknowledged commit (the stored Semi-sync state), switching: a
+    // pgcloud that died in the middle of a failover (or just before it) fails over at once on its next
+    // start instead of waiting for a crash recovery of the dead primary.
+    const running = await this.deps.db.selectFrom('instances').selectAll().where('desired_state', '=', 'running').where('status', '=', 'running').execute();
+    for (const r of running) {
+      if (!r.ha || (await this.deps.engine.observe(primaryEngineId(r)).catch(() => ({ running: false }))).running) {
+        await this.markRestartingIfDown(r.id, primaryEngineId(r));
+        continue;
+      }
+      const verdict = await this.ha.check(r, () => this.specFor(r, r.host!, r.port!)).catch(() => 'primary-down' as const);
+      if (verdict === 'failover') {
+        await this.deps.db.updateTable('instances').set({ status: 'switching', updated_at: this.deps.clock.now().toISOString() }).where('id', '=', r.id).where('status', '=', 'running').execute();
+        this.deps.log.warn({ instance: r.id }, 'primary found down at start; failing over to the standby');
+      } else await this.markRestartingIfDown(r.id, primaryEngineId(r));
+    }
     this.wake();
   }
 
