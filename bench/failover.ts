@@ -140,12 +140,15 @@ try {
     const untilRunning = watchStatus(t0);
     process.kill(pm, 'SIGKILL');
     let delay = 0;
+    let restartS = 0;
     if (kind === 'kill') {
       delay = 50 + Math.floor(Math.random() * 451);
       await sleep(delay);
       await svc.kill9();
       logs.push(svc.output());
+      const r0 = performance.now();
       await svc.restart();
+      restartS = (performance.now() - r0) / 1000;
     }
     const write = await firstWrite(t0);
     const running = await untilRunning();
@@ -162,7 +165,7 @@ try {
     (kind === 'kill' ? killedWrite : plainWrite).push(write);
     (kind === 'kill' ? killedRunning : plainRunning).push(running);
     console.log(
-      `run ${n + 1} (${kind === 'kill' ? `pgcloud killed ${delay} ms after the primary` : 'plain failover'}): first write ${write.toFixed(3)} s, running ${running.toFixed(3)} s, ` +
+      `run ${n + 1} (${kind === 'kill' ? `pgcloud killed ${delay} ms after the primary, its restart took ${restartS.toFixed(3)} s` : 'plain failover'}): first write ${write.toFixed(3)} s, running ${running.toFixed(3)} s, ` +
         `${loop.acked.length} commits acknowledged, ${missing.length} lost`,
     );
   }
