@@ -10,7 +10,8 @@ import { ApiError } from '../../core/errors.ts';
 const MB = 1048576;
 
 export async function checkHostCapacity(ctx: ActionContext, o: { major: string; instances: number; nodesEach: number }): Promise<void> {
-  const cap = await ctx.catalog.hostCapacity?.(o.major);
+  // A host that cannot be measured (an odd file system) is not a reason to refuse: provisioning says.
+  const cap = await ctx.catalog.hostCapacity?.(o.major).catch((e) => void ctx.log.warn({ err: e }, 'could not measure the host for a new instance'));
   if (!cap) return;
   const pending = await ctx.db.selectFrom('instances').select(['ha']).where('desired_state', '=', 'running').where('status', 'in', ['applying', 'initing']).execute();
   const pendingNodes = pending.reduce((n, r) => n + (r.ha ? 2 : 1), 0);
