@@ -125,6 +125,43 @@ test('Semi-sync: a SIGKILLed standby makes commits wait until the fallback time,
   await waitForStatus(client, id, 'isolated', 60_000);
 });
 
+test('pgcloud SIGKILLed right after the primary: its next start fails over at once to the standby, which has every acknowledged commit', async () => {
+  const res = await client.CreateInstances(createRequest({ DBMajorVersion: '16', InstanceCount: 1, Zone: 'ap-guangzhou-3', DBNodeSet: [{ Role: 'Primary', Zone: 'ap-guangzhou-3' }, { Role: 'Standby', Zone: 'ap-guangzhou-4' }] }));
+  const id = res.DBInstanceIdSet![0]!;
+  const inst = await waitForStatus(client, id, 'running', 120_000);
+  assert.equal(await syncState(id), 'Sync');
+  const layout = new Layout(path.join(svc.dataDir, 'engine'));
+  const node = (n: string) => postmastersUnder(path.dirname(layout.instance(n).data))[0];
+  const primary = node(id)!;
+  const db = await login(inst, 'dbadmin', PASSWORD);
+  db.on('error', () => {});
+  await db.query('CREATE TABLE t (id int PRIMARY KEY)');
+  const acked: number[] = [];
+  for (let i = 1; i <= 200; i++) {
+    await db.query('INSERT INTO t VALUES ($1)', [i]);
+    acked.push(i);
+  }
+  await db.end();
+  // The primary dies, and pgcloud with it before its health check could act.
+  signalTree(primary, 'SIGKILL');
+  await svc.kill9();
+  await svc.restart();
+  const back = await waitForStatus(client, id, 'running', 120_000);
+  // Failed over: the standby's node serves at the instance's address; the dead primary was not
+  // recovered in place (it is rebuilt as the new standby).
+  assert.deepEqual(back.DBNodeSet.map((n: any) => [n.Role, n.Zone]), [['Primary', 'ap-guangzhou-4'], ['Standby', 'ap-guangzhou-3']]);
+  const c = await waitFor('a session at the address', async () => login(back, 'dbadmin', PASSWORD));
+  const { rows } = await c.query("SELECT pg_backend_pid() AS pid, current_setting('data_directory') AS dir");
+  assert.equal(rows[0].dir, layout.instance(`${id}.1`).data);
+  const present = new Set((await c.query('SELECT id FROM t')).rows.map((r) => r.id as number));
+  assert.deepEqual(acked.filter((i) => !present.has(i)), []);
+  await c.end();
+  await waitFor('the rebuilt standby synchronous', async () => (await syncState(id)) === 'Sync');
+  assert.ok(node(id) !== undefined && node(id) !== primary, 'the former primary runs again, as the standby');
+  await client.IsolateDBInstances({ DBInstanceIdSet: [id] });
+  await waitForStatus(client, id, 'isolated', 60_000);
+});
+
 test('DescribeDBInstanceHAConfig: SyncState is Async for SyncMode Async and for a single-node instance', async () => {
   const res = await client.CreateInstances(createRequest({ DBMajorVersion: '16', InstanceCount: 1, SyncMode: 'Async' }));
   const id = res.DBInstanceIdSet![0]!;

@@ -29,6 +29,10 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   // As root, PostgreSQL runs as an unprivileged user that must pass through the data directory to
   // reach its instances (search permission only: it cannot list it or read the store and keys).
   if (process.getuid?.() === 0) fs.chmodSync(config.dataDir, 0o711);
+  // The action modules load while the store opens and the engine probes its binaries (a restart after a
+  // crash is on the path of a failover: its seconds count).
+  const registryLoad = loadRegistry();
+  registryLoad.catch(() => {});
   const db: Store = await openStore(config.dataDir);
   const box = SecretBox.forDataDir(config.dataDir);
   await ensureDefaultCredentials(db, box, config, log);
@@ -37,12 +41,13 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   // TDE needs gocryptfs, fusermount and /dev/fuse: probed once here, the catalogue says what is offered.
   const tdeMissing = encryptionMissing();
   if (tdeMissing.length) log.info({ missing: tdeMissing }, 'transparent data encryption (NeedSupportTDE) is not offered: apt-get install gocryptfs fuse3');
-  const catalog = loadCatalog(engine.installedVersions(), { tdeMissing });
+  // CreateInstances refuses up front what the host cannot hold (disk, system users): the engine measures it.
+  const catalog = loadCatalog(engine.installedVersions(), { tdeMissing, hostCapacity: engine.capacity ? (major) => engine.capacity!(major) : undefined });
   // The service clock: system time + the offset `pgcloud clock` stores (billing, expiry, instance times).
   const clock = new OffsetClock();
   const reconciler = new Reconciler({ db, engine, config, clock, log: log.child({ mod: 'reconciler' }) });
   const billing = new BillingLoop({ db, config, clock, log: log.child({ mod: 'billing' }), wakeReconciler: () => reconciler.wake() });
-  const registry = await loadRegistry();
+  const registry = await registryLoad;
   const app = await buildServer({
     config, db, box, catalog, registry, log, clock, signatureClock: systemClock,
     wakeReconciler: () => reconciler.wake(),

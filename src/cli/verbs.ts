@@ -11,7 +11,7 @@ type DBInstance = Record<string, any>;
 
 const POLL_MS = 250;
 /** Statuses from which an instance will not become running by itself. */
-const DEAD_END = ['offline', 'isolating', 'isolated', 'recycling', 'recycled'];
+const DEAD_END = ['offlining', 'offline', 'isolating', 'isolated', 'recycling', 'recycled'];
 
 // ---- helpers ---------------------------------------------------------------------------------
 

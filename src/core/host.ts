@@ -18,3 +18,15 @@ export function hasIpv6Loopback(): boolean {
   }
   return ipv6;
 }
+
+/**
+ * What this host can still hold for new instances, as the engine measures it: free space where
+ * instances are made, the space one new server takes (a copy of its template and room for its first
+ * WAL), and, as root, how many more system users (each instance runs as its own) can be made.
+ */
+export interface HostCapacity {
+  freeBytes: number;
+  bytesPerNode: number;
+  /** undefined: instances do not get users of their own (not root). */
+  freeUsers?: number;
+}

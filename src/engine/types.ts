@@ -1,5 +1,6 @@
 // The engine turns a plain instance spec into a running PostgreSQL server and reports what it sees.
 // It knows nothing of Tencent: no zones, no orders, no API field names.
+import type { HostCapacity } from '../core/host.ts';
 
 export interface InstalledVersion {
   major: string; // "15"
@@ -149,6 +150,8 @@ export interface Engine {
    * its postmaster started. The server must be running.
    */
   settings(id: string): Promise<{ settings: ServerSetting[]; startedAt: Date }>;
+  /** What the host can still hold for new servers of a major (see HostCapacity). */
+  capacity?(major: string): Promise<HostCapacity>;
   /** Bytes the instance's data takes on disk. */
   diskUsage(id: string): Promise<number>;
   /** Creates the role or brings its password, LOGIN and privileges in line. The server must be running. */

@@ -3,7 +3,7 @@
 //  - settles each hour of use of pay-as-you-go instances from their account's balance;
 //  - renews prepaid instances at ExpireTime (AutoRenewFlag 1 and enough balance) or isolates them;
 //  - isolates the pay-as-you-go instances of an account in arrears longer than the grace period;
-//  - refunds the orders of instances whose provisioning failed (status "offline");
+//  - refunds the orders of instances whose provisioning failed (failed_at set: "offlining", "offline");
 //  - releases the frozen hour of destroyed pay-as-you-go instances;
 //  - destroys instances isolated longer than the retention.
 // Isolating and destroying are desired states the reconciler carries out (engine.stop / engine.destroy).
@@ -32,7 +32,7 @@ export interface BillingDeps {
 
 const TICK_MS = 1000;
 /** An instance is in use (and billed) while its desired state is running, unless provisioning failed. */
-const NOT_BILLED = ['offline', 'isolating', 'isolated'];
+const NOT_BILLED = ['offlining', 'offline', 'isolating', 'isolated'];
 
 /** Isolation as the lifecycle work defines it: desired state "stopped", status "isolating"; the reconciler stops the servers. */
 async function isolateWhere(db: Store, nowIso: string, filter: (q: any) => any): Promise<number> {
@@ -194,7 +194,8 @@ export class BillingLoop {
       .selectFrom('instances as i')
       .innerJoin('instance_billing as b', 'b.instance_id', 'i.id')
       .select(['i.id', 'i.uin'])
-      .where('i.status', '=', 'offline')
+      // Given up (offlining, offline), whatever its status is by now (isolated, recycled by the user).
+      .where('i.failed_at', 'is not', null)
       .where('b.refunded', '=', 0)
       .execute();
     for (const r of rows) {

@@ -293,6 +293,7 @@ export class HaController {
     let ha = await this.ensureNodeHosts(row, haOf(row)!, base.port);
     const h = this.h(row);
     const failoverSince = this.failovers.get(row.id);
+    const primaryBefore = ha.primary;
     if (failoverSince !== undefined) {
       ha = await this.swap(row, ha, 'failover');
       this.failovers.delete(row.id);
@@ -314,8 +315,12 @@ export class HaController {
     if (sync && !this.observeStandby(h, now)) this.armFallback(row.id, h, ha);
     const specs = this.specs(row, ha, base, sync);
     await engine.setSynchronous?.(pid, sync ? [standbyName(1 - ha.primary)] : []);
+    // Switched (failover, switchover): the instance is back once the new primary serves at its
+    // address. Its new standby (the former primary, rebuilt from a base backup) is made afterwards,
+    // as the repair of a standby that is down, while the instance is running (asynchronous meanwhile).
+    const switched = ha.primary !== primaryBefore || row.status === 'switching';
     // A new standby's files are copied while the primary starts (used only if they fit it then).
-    const staging = engine.stageStandby?.(specs.standby).catch((e) => log.warn({ instance: row.id, err: e }, 'could not prepare the standby ahead'));
+    const staging = switched ? undefined : engine.stageStandby?.(specs.standby).catch((e) => log.warn({ instance: row.id, err: e }, 'could not prepare the standby ahead'));
     try {
       if (restart) await engine.restart(specs.primary);
       else await engine.ensureRunning(specs.primary);
@@ -324,6 +329,7 @@ export class HaController {
     }
     // From the primary found dead to the promoted node serving at the instance's address.
     if (failoverSince !== undefined) failoverDuration.observe((Date.now() - failoverSince) / 1000);
+    if (switched) return;
     await engine.ensureRunning(specs.standby);
     const deadline = Date.now() + 60_000;
     for (;;) {

@@ -64,9 +64,22 @@ export class Reconciler {
     // What instances this store no longer has left on the host (after a crash, a lost store): removed.
     const known = await this.deps.db.selectFrom('instances').select(['id', 'ha']).where('status', '!=', 'recycled').execute();
     await this.deps.engine.removeOrphans?.(known.flatMap(engineIds)).catch((e) => this.deps.log.warn({ err: e }, 'could not remove what gone instances left'));
-    // Before the API answers anyone: an instance said to be running whose server is down is restarting.
-    const running = await this.deps.db.selectFrom('instances').select(['id', 'ha']).where('desired_state', '=', 'running').where('status', '=', 'running').execute();
-    for (const r of running) await this.markRestartingIfDown(r.id, primaryEngineId(r));
+    // Before the API answers anyone: an instance said to be running whose server is down is restarting,
+    // or, with a standby that has every acknowledged commit (the stored Semi-sync state), switching: a
+    // pgcloud that died in the middle of a failover (or just before it) fails over at once on its next
+    // start instead of waiting for a crash recovery of the dead primary.
+    const running = await this.deps.db.selectFrom('instances').selectAll().where('desired_state', '=', 'running').where('status', '=', 'running').execute();
+    for (const r of running) {
+      if (!r.ha || (await this.deps.engine.observe(primaryEngineId(r)).catch(() => ({ running: false }))).running) {
+        await this.markRestartingIfDown(r.id, primaryEngineId(r));
+        continue;
+      }
+      const verdict = await this.ha.check(r, () => this.specFor(r, r.host!, r.port!)).catch(() => 'primary-down' as const);
+      if (verdict === 'failover') {
+        await this.deps.db.updateTable('instances').set({ status: 'switching', updated_at: this.deps.clock.now().toISOString() }).where('id', '=', r.id).where('status', '=', 'running').execute();
+        this.deps.log.warn({ instance: r.id }, 'primary found down at start; failing over to the standby');
+      } else await this.markRestartingIfDown(r.id, primaryEngineId(r));
+    }
     this.wake();
   }
 
@@ -254,7 +267,7 @@ export class Reconciler {
     return Number(res.numUpdatedRows) === 1;
   }
 
-  private async release(id: string, fields: Partial<Pick<InstanceRow, 'status' | 'attempts' | 'last_error' | 'next_attempt_at' | 'host' | 'port'>>): Promise<void> {
+  private async release(id: string, fields: Partial<Pick<InstanceRow, 'status' | 'attempts' | 'last_error' | 'next_attempt_at' | 'host' | 'port' | 'failed_at'>>): Promise<void> {
     await this.deps.db
       .updateTable('instances')
       .set({ ...fields, lease_owner: null, lease_until: null, ...(fields.status ? { updated_at: this.deps.clock.now().toISOString() } : {}) })
@@ -387,6 +400,17 @@ export class Reconciler {
         log.info({ instance: row.id }, 'instance isolated');
         return;
       }
+      if (row.status === 'offlining') {
+        // Provisioning was given up: whatever it made goes (servers, files, its user, its address), as
+        // on the real service an instance that failed to be delivered holds nothing; the row stays
+        // "offline", refunded, until the user destroys it (DestroyDBInstance, or isolate first).
+        for (const eid of engineIds(row)) await engine.destroy(eid);
+        this.adopted.delete(row.id);
+        this.ha.forget(row.id);
+        await this.release(row.id, { status: 'offline', host: null, port: null });
+        log.info({ instance: row.id }, 'instance that could not be provisioned released its resources');
+        return;
+      }
       if (row.status === 'applying') {
         await db.updateTable('instances').set({ status: 'initing', updated_at: this.deps.clock.now().toISOString() }).where('id', '=', row.id).execute();
       }
@@ -421,9 +445,12 @@ export class Reconciler {
       reconcileFailures.inc();
       const attempts = row.attempts + 1;
       const message = String(e?.message ?? e).slice(0, 2000);
-      if (attempts >= MAX_ATTEMPTS && ['applying', 'initing', 'restarting'].includes(row.status) && row.desired_state === 'running') {
+      // Only an instance that never ran is given up: one that ran and fails to restart keeps its data
+      // and is tried again (at most every 30 s).
+      if (attempts >= MAX_ATTEMPTS && ['applying', 'initing'].includes(row.status) && row.desired_state === 'running') {
         log.error({ instance: row.id, attempts, err: message }, 'instance could not be provisioned; giving up');
-        await this.release(row.id, { status: 'offline', attempts, last_error: message, next_attempt_at: null });
+        await this.release(row.id, { status: 'offlining', attempts, last_error: message, next_attempt_at: null, failed_at: this.deps.clock.now().toISOString() });
+        this.wake();
       } else {
         const delay = Math.min(30_000, 1000 * 2 ** (attempts - 1));
         log.warn({ instance: row.id, attempts, err: message, retryInMs: delay }, 'instance reconcile failed; will retry');
@@ -440,7 +467,7 @@ function needingWork(db: Store) {
     .selectAll()
     .where((eb) =>
       eb.or([
-        eb.and([eb('desired_state', '=', 'running'), eb('status', 'in', SERVING)]),
+        eb.and([eb('desired_state', '=', 'running'), eb('status', 'in', [...SERVING, 'offlining'])]),
         eb.and([eb('desired_state', '=', 'stopped'), eb('status', '=', 'isolating')]),
         eb.and([eb('desired_state', '=', 'destroyed'), eb('status', '!=', 'recycled')]),
       ]),

@@ -31,6 +31,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** How long a service may take to answer /healthz after its start, and to exit after SIGTERM. */
+const START_DEADLINE_MS = 180_000;
+const STOP_DEADLINE_MS = 120_000;
+
 export interface TestService {
   endpoint: string; // "127.0.0.1:PORT", as the SDK's httpProfile.endpoint wants it
   url: string;
@@ -81,8 +85,10 @@ export async function startService(opts: StartOptions = {}): Promise<TestService
     });
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
+    // A generous deadline: a loaded 2-core machine (CI, two test files at once) takes tens of seconds
+    // to compile and start the service.
     const started = Date.now();
-    while (Date.now() - started < 60_000) {
+    while (Date.now() - started < START_DEADLINE_MS) {
       if (child.exitCode !== null) throw new Error(`pgcloud exited with ${child.exitCode}:\n${out}`);
       try {
         const res = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -92,12 +98,24 @@ export async function startService(opts: StartOptions = {}): Promise<TestService
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`pgcloud did not become healthy:\n${out}`);
+    throw new Error(`pgcloud did not become healthy in ${START_DEADLINE_MS / 1000} s:\n${out}`);
   };
 
   const waitExit = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once('exit', () => r())));
 
-  await launch();
+  try {
+    await launch();
+  } catch (e) {
+    // Never leave a half-started service behind: its pipes would keep the test process alive for good.
+    child?.kill('SIGKILL');
+    if (child) await waitExit(child);
+    killPostgresUnder(dataDir);
+    killProcessesMentioning(dataDir);
+    await waitGone(dataDir);
+    removeInstanceUsers(path.join(dataDir, 'engine'));
+    if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+    throw e;
+  }
   const svc: TestService = {
     endpoint: `127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}`,
@@ -110,7 +128,13 @@ export async function startService(opts: StartOptions = {}): Promise<TestService
       if (!child) return;
       const c = child;
       c.kill('SIGTERM');
+      // A graceful stop that hangs must not hang the suite: SIGKILL after a deadline, and say so.
+      const killed = setTimeout(() => {
+        out += `\n[test harness: no exit ${STOP_DEADLINE_MS / 1000} s after SIGTERM; SIGKILL]\n`;
+        c.kill('SIGKILL');
+      }, STOP_DEADLINE_MS);
       await waitExit(c);
+      clearTimeout(killed);
     },
     async kill9() {
       if (!child) return;

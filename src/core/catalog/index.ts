@@ -37,7 +37,7 @@ const compareNumeric = (a: string, b: string): number => {
  * binary ("15.18" → DBVersion "15.18", DBKernelVersion "v15.18_r1.0"), ordered oldest major first.
  * Installed majors that versions.json does not list are not offered.
  */
-export function loadCatalog(installed: ReadonlyArray<InstalledVersion>, opts: { tdeMissing?: string[] } = {}): Catalog {
+export function loadCatalog(installed: ReadonlyArray<InstalledVersion>, opts: { tdeMissing?: string[]; hostCapacity?: Catalog['hostCapacity'] } = {}): Catalog {
   // Without a probe of the host (tests, tools) TDE is not offered.
   const tdeMissing = opts.tdeMissing ?? ['a probe of the host for its encryption layer'];
   const regions = structuredClone(regionsData) as RegionEntry[];
@@ -74,5 +74,6 @@ export function loadCatalog(installed: ReadonlyArray<InstalledVersion>, opts: { 
     spec: (code) => specByCode.get(code),
     zonesOf: (region) => zones.filter((z) => z.Region === region),
     tdeMissing,
+    hostCapacity: opts.hostCapacity,
   };
 }

@@ -1,4 +1,5 @@
 // Shapes of the catalogue. The data itself lives in JSON files beside this one.
+import type { HostCapacity } from '../host.ts';
 
 export interface RegionEntry {
   Region: string; // "ap-guangzhou"
@@ -60,6 +61,8 @@ export interface Catalog {
    * DescribeDBVersions lists the "TDE" feature and DescribeProductConfig IsSupportTDE is 1).
    */
   tdeMissing: string[];
+  /** What the host can still hold for a new instance of a major (undefined: not measured, e.g. tools and tests). */
+  hostCapacity?(major: string): Promise<HostCapacity>;
 }
 
 export const STORAGE_TYPES = ['PHYSICAL_LOCAL_SSD', 'CLOUD_PREMIUM', 'CLOUD_SSD', 'CLOUD_HSSD'] as const;

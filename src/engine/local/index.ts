@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { HostCapacity } from '../../core/host.ts';
 import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAsResolver } from './runas.ts';
@@ -224,6 +225,29 @@ class LocalEngine implements Engine {
     });
   }
 
+  private readonly templateBytes = new Map<string, number>();
+
+  /**
+   * Free space where instances are made, and what one new server takes: a copy of its template (the
+   * template itself too while it is not made) and room for its first WAL segments.
+   */
+  async capacity(major: string): Promise<HostCapacity> {
+    const st = fs.statfsSync(this.layout.instances);
+    const dir = this.layout.template(major, 'UTF8');
+    let template = this.templateBytes.get(major);
+    const made = fs.existsSync(dir);
+    if (template === undefined && made) {
+      template = await dirBytes(dir);
+      if (template > 0) this.templateBytes.set(major, template);
+    }
+    const copy = template || TEMPLATE_ESTIMATE;
+    return {
+      freeBytes: Math.max(0, Number(st.bavail) * Number(st.bsize) - (made ? 0 : copy)),
+      bytesPerNode: copy + WAL_HEADROOM,
+      freeUsers: this.users.freeUserSlots(),
+    };
+  }
+
   async diskUsage(id: string): Promise<number> {
     return dirBytes(this.layout.instance(id).data);
   }
@@ -379,6 +403,10 @@ function dirBytes(dir: string): Promise<number> {
     });
   });
 }
+
+/** A fresh cluster's size before its template is measured, and the room its first WAL segments take. */
+const TEMPLATE_ESTIMATE = 48 * 1048576;
+const WAL_HEADROOM = 32 * 1048576;
 
 export async function createLocalEngine(opts: LocalEngineOptions): Promise<Engine> {
   const log = opts.log;

@@ -46,6 +46,8 @@ export interface RunAsResolver {
   listInstanceUsers(): Promise<InstanceUser[]>;
   /** Removes a user found by listInstanceUsers (its processes killed first). Idempotent. */
   removeUser(name: string): Promise<void>;
+  /** How many more system users (with their groups) useradd --system can make; undefined when not switching. */
+  freeUserSlots(): number | undefined;
 }
 
 /**
@@ -253,7 +255,7 @@ export async function resolveRunAs(user: string | undefined, log: Logger, instan
   if (process.getuid?.() !== 0) {
     const me = ourselves();
     if (user && user !== me.name) log.warn({ user, me: me.name }, 'not root: PostgreSQL runs as the current user, ignoring the user option');
-    return { shared: me, forInstance: async () => me, userName: () => me.name, removeInstanceUser: async () => {}, listInstanceUsers: async () => [], removeUser: async () => {} };
+    return { shared: me, forInstance: async () => me, userName: () => me.name, removeInstanceUser: async () => {}, listInstanceUsers: async () => [], removeUser: async () => {}, freeUserSlots: () => undefined };
   }
   const prefix = user ?? DEFAULT_RUN_USER;
   if (prefix === 'root') throw new Error('PostgreSQL cannot run as root: choose another user');
@@ -299,10 +301,44 @@ export async function resolveRunAs(user: string | undefined, log: Logger, instan
         .filter((e): e is PasswdEntry => e !== undefined && ours.test(e.name) && e.uid !== 0)
         .map((e) => ({ name: e.name, uid: e.uid, home: e.home, marked: e.comment.startsWith(USER_COMMENT_PREFIX) }));
     },
+    freeUserSlots: systemIdsLeft,
     async removeUser(name) {
       if (!ours.test(name)) throw new Error(`${name} is not an instance user`);
       cache.delete(name);
       await removeSystemUser(name, log);
     },
   };
+}
+
+/**
+ * Free ids in the system ranges useradd --system takes users and groups from (SYS_UID_MIN..SYS_UID_MAX
+ * and SYS_GID_MIN..SYS_GID_MAX of /etc/login.defs, 101..999 by default), from /etc/passwd and
+ * /etc/group: the fewer of the two, since each instance user comes with its own group.
+ */
+export function systemIdsLeft(): number {
+  let defs = '';
+  try {
+    defs = fs.readFileSync('/etc/login.defs', 'utf8');
+  } catch {
+    /* the defaults */
+  }
+  const def = (k: string, fallback: number) => {
+    const m = new RegExp(`^\\s*${k}\\s+(\\d+)`, 'm').exec(defs);
+    return m ? Number(m[1]) : fallback;
+  };
+  const left = (file: string, min: number, max: number) => {
+    let used = 0;
+    try {
+      for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+        const id = Number(line.split(':')[2]);
+        if (Number.isInteger(id) && id >= min && id <= max) used++;
+      }
+    } catch {
+      return Infinity;
+    }
+    return Math.max(0, max - min + 1 - used);
+  };
+  const uidMax = def('SYS_UID_MAX', def('UID_MIN', 1000) - 1);
+  const gidMax = def('SYS_GID_MAX', def('GID_MIN', 1000) - 1);
+  return Math.min(left('/etc/passwd', def('SYS_UID_MIN', 101), uidMax), left('/etc/group', def('SYS_GID_MIN', 101), gidMax));
 }

@@ -8,6 +8,13 @@ import { getInstance, type InstanceRow } from '../../store/instances.ts';
 export const SETTLED = ['running', 'readonly'] as const;
 /** Statuses an instance can be isolated from (TencentDB also isolates "limited run" instances). */
 export const ISOLATABLE = ['running', 'readonly', 'limited run'] as const;
+/**
+ * An instance whose provisioning was given up ("offline": refunded, nothing of it left on the host)
+ * can still be removed the usual way, isolate then destroy (as Terraform and `pgcloud destroy` do), or
+ * destroyed at once. Inferred: the vendor documents neither; a client must be able to get rid of it.
+ */
+export const ISOLATABLE_OR_FAILED = [...ISOLATABLE, 'offline'] as const;
+export const DESTROYABLE = ['isolated', 'offline'] as const;
 
 /**
  * Deletion protection refuses isolate and destroy. The real code is undocumented (reference §10, open

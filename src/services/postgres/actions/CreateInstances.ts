@@ -21,6 +21,7 @@ import { ensureDefaultNetwork, findSubnet, findVpc } from '../../../store/networ
 import { projectExists } from '../../../store/projects.ts';
 import { hasIpv6Loopback } from '../../../core/host.ts';
 import { attachNetwork, checkSecurityGroupIds } from '../network.ts';
+import { checkHostCapacity } from '../capacity.ts';
 import { ensureServiceKey, findKey, newWrappedDataKey, boxFor, type KmsKeyRow } from '../../../store/kms.ts';
 import { HA_DEFAULTS, nodeSetOf, type HaState, type SyncMode } from '../../../reconciler/ha.ts';
 import { checkAccountName, checkFlag, checkInstanceName, checkPassword, checkPeriod, checkStorage, parseChargeType } from '../rules.ts';
@@ -228,6 +229,9 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
 
     const tags = (req.TagList ?? []).map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
     checkTagList(tags);
+
+    // What this host cannot hold is refused before anything is ordered or paid.
+    await checkHostCapacity(ctx, { major: version.DBMajorVersion, instances: req.InstanceCount, nodesEach: ha ? 2 : 1 });
 
     // The verifier is computed once per request; the password itself goes no further.
     const verifier = scramVerifier(req.AdminPassword);

@@ -4,7 +4,7 @@ import { defineAction } from '../../../core/action.ts';
 import { changeInstance } from '../../../store/lifecycle.ts';
 import { dropResourceTags } from '../../../store/tags.ts';
 import { instanceResource } from '../tags.ts';
-import { checkDeletionProtection, findInstance, requireStatus, statusDenied } from '../lifecycle.ts';
+import { checkDeletionProtection, DESTROYABLE, findInstance, requireStatus, statusDenied } from '../lifecycle.ts';
 
 export default defineAction<{ DBInstanceId: string }, Record<string, never>>({
   service: 'postgres',
@@ -16,12 +16,12 @@ export default defineAction<{ DBInstanceId: string }, Record<string, never>>({
   async handle(ctx, req) {
     const row = await findInstance(ctx, req.DBInstanceId);
     checkDeletionProtection(row, 'DestroyDBInstance');
-    // "Only instances in isolation (isolated) can be destroyed."
-    requireStatus(row, ['isolated'], 'DestroyDBInstance');
+    // "Only instances in isolation (isolated) can be destroyed", and one that failed to be provisioned (offline).
+    requireStatus(row, DESTROYABLE, 'DestroyDBInstance');
     const now = ctx.clock.now().toISOString();
     // Its tags go with it (the tag service no longer lists them).
     const gen = await ctx.db.transaction().execute(async (trx) => {
-      const g = await changeInstance(trx, row.id, ['isolated'], { desired_state: 'destroyed', updated_at: now });
+      const g = await changeInstance(trx, row.id, DESTROYABLE, { desired_state: 'destroyed', updated_at: now });
       if (g !== undefined) await dropResourceTags(trx, ctx.account.uin, [instanceResource(row.region, row.id)]);
       return g;
     });

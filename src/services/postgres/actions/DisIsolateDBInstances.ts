@@ -33,6 +33,9 @@ export default defineAction<Request, Record<string, never>>({
     for (const id of new Set(req.DBInstanceIdSet)) {
       const row = await findInstance(ctx, id);
       requireStatus(row, ['isolated'], 'DisIsolateDBInstances');
+      // One that was never provisioned (refunded, nothing kept) has nothing to come back to.
+      if (row.failed_at)
+        throw new ApiError('OperationDenied.InstanceStatusLimitOpError', `Instance ${row.id} failed to be created and was refunded; it cannot be brought back: destroy it (DestroyDBInstance) and create a new one.`);
       rows.push(row);
     }
     const now = ctx.clock.now().toISOString();

@@ -3,7 +3,7 @@
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { changeInstance } from '../../../store/lifecycle.ts';
-import { checkDeletionProtection, findInstance, ISOLATABLE, requireStatus, statusDenied } from '../lifecycle.ts';
+import { checkDeletionProtection, findInstance, ISOLATABLE_OR_FAILED, requireStatus, statusDenied } from '../lifecycle.ts';
 
 export default defineAction<{ DBInstanceIdSet: string[] }, Record<string, never>>({
   service: 'postgres',
@@ -18,9 +18,9 @@ export default defineAction<{ DBInstanceIdSet: string[] }, Record<string, never>
     if (req.DBInstanceIdSet.length > 1) throw new ApiError('InvalidParameterValue.ParameterOutRangeError', 'Only one instance can be isolated per call; DBInstanceIdSet has ' + req.DBInstanceIdSet.length + '.');
     const row = await findInstance(ctx, req.DBInstanceIdSet[0]!);
     checkDeletionProtection(row, 'IsolateDBInstances');
-    requireStatus(row, ISOLATABLE, 'IsolateDBInstances');
+    requireStatus(row, ISOLATABLE_OR_FAILED, 'IsolateDBInstances');
     const now = ctx.clock.now().toISOString();
-    const gen = await changeInstance(ctx.db, row.id, ISOLATABLE, { desired_state: 'stopped', status: 'isolating', updated_at: now });
+    const gen = await changeInstance(ctx.db, row.id, ISOLATABLE_OR_FAILED, { desired_state: 'stopped', status: 'isolating', updated_at: now });
     if (gen === undefined) throw statusDenied(row, 'IsolateDBInstances');
     ctx.log.info({ instance: row.id }, 'instance isolating');
     ctx.wakeReconciler();
