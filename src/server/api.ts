@@ -9,7 +9,7 @@ import { KeyCache } from './keys.ts';
 import { RateLimiter, rateLimitOf } from './ratelimit.ts';
 import type { Replies } from './replies.ts';
 import { newTrace, type Trace } from './trace.ts';
-import type { ServerDeps } from './app.ts';
+import type { ServerDeps } from './deps.ts';
 import { readEnvelope } from './stages/envelope.ts';
 import { authenticate } from './stages/authenticate.ts';
 import { ActionIndex, resolveAction } from './stages/resolve-action.ts';
