@@ -20,7 +20,7 @@ import { nextDealNames, nextFlowId } from '../store/instances.ts';
 import {
   entriesOfInstance, getClockOffset, listBalances, postEntries, restoreVoucher, setArrears, updateInstanceBilling, type NewEntry,
 } from '../store/billing.ts';
-import { chargeOrders } from '../services/postgres/billing.ts';
+import { chargeOrders } from '../store/charges.ts';
 
 export interface BillingDeps {
   db: Store;

@@ -33,48 +33,12 @@ import type { Clock } from '../core/time.ts';
 import { parseCidr } from './address.ts';
 import { failoverDuration } from '../core/metrics.ts';
 
-export type SyncMode = 'Semi-sync' | 'Async';
+// The HA state as stored (instances.ha) and its pure helpers live in store/ha.ts (actions read them too).
+import { engineIds, haOf, nodeEngineId, nodeSetOf, primaryEngineId, type HaState, type SyncMode } from '../store/ha.ts';
+export { HA_DEFAULTS, engineIds, haOf, nodeEngineId, nodeSetOf, primaryEngineId, type HaState, type SyncMode } from '../store/ha.ts';
 
-export interface HaState {
-  syncMode: SyncMode;
-  /** Failover limits: bytes and seconds the standby may be behind. */
-  maxStandbyLatency: number;
-  maxStandbyLag: number;
-  /** Semi-sync fallback limits (unset: pgcloud's fallback time). */
-  maxSyncStandbyLatency?: number | null;
-  maxSyncStandbyLag?: number | null;
-  /** Which node is primary. */
-  primary: 0 | 1;
-  /** Each node's own address (assigned by the reconciler) and zone. */
-  nodes: Array<{ host: string | null; zone: string }>;
-  /** A planned switchover (SwitchDBInstancePrimary) is pending. */
-  switchover?: boolean;
-  /** SwitchDBInstancePrimary Force: switch even when the standby is behind. */
-  force?: boolean;
-}
-
-export const HA_DEFAULTS = { maxStandbyLatency: 1073741824, maxStandbyLag: 10 };
-
-export const haOf = (row: Pick<InstanceRow, 'ha'>): HaState | undefined => (row.ha ? (JSON.parse(row.ha) as HaState) : undefined);
-export const nodeEngineId = (id: string, node: number): string => (node === 0 ? id : `${id}.${node}`);
-/** The engine id of the instance's primary server (the instance id itself for a single-node instance). */
-export const primaryEngineId = (row: Pick<InstanceRow, 'id' | 'ha'>): string => {
-  const ha = haOf(row);
-  return ha ? nodeEngineId(row.id, ha.primary) : row.id;
-};
-export const engineIds = (row: Pick<InstanceRow, 'id' | 'ha'>): string[] => (haOf(row) ? [row.id, nodeEngineId(row.id, 1)] : [row.id]);
 /** Replication slot and application_name of the standby on node n. */
 const standbyName = (node: number) => `pgcloud_node${node}`;
-
-/** The DBNodeSet of an HA state: the primary first. */
-export function nodeSetOf(ha: HaState): string {
-  const p = ha.primary;
-  const s = 1 - p;
-  return JSON.stringify([
-    { Role: 'Primary', Zone: ha.nodes[p]!.zone, DedicatedClusterId: '' },
-    { Role: 'Standby', Zone: ha.nodes[s]!.zone, DedicatedClusterId: '' },
-  ]);
-}
 
 function bindable(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -96,7 +60,8 @@ async function allocateNodeHost(pool: string, port: number, taken: Set<string>):
   throw new Error(`no free address left in ${pool} for port ${port}`);
 }
 
-export type SyncState = 'sync' | 'async';
+import type { SyncState } from '../store/ha.ts';
+export type { SyncState } from '../store/ha.ts';
 
 interface Health {
   /** Last time the standby was seen acknowledging WAL (or caught up). */

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunAs } from './runas.ts';
+import type { RunAs } from './run-as.ts';
 import { sandboxed, type SandboxSpec } from './sandbox.ts';
 
 export type PostmasterStatus = 'starting' | 'ready' | 'stopping' | 'standby' | 'unknown';

@@ -23,7 +23,7 @@ import { hasIpv6Loopback } from '../../../core/host.ts';
 import { attachNetwork, checkSecurityGroupIds } from '../network.ts';
 import { checkHostCapacity } from '../capacity.ts';
 import { ensureServiceKey, findKey, newWrappedDataKey, boxFor, type KmsKeyRow } from '../../../store/kms.ts';
-import { HA_DEFAULTS, nodeSetOf, type HaState, type SyncMode } from '../../../reconciler/ha.ts';
+import { HA_DEFAULTS, nodeSetOf, type HaState, type SyncMode } from '../../../store/ha.ts';
 import { checkAccountName, checkFlag, checkInstanceName, checkPassword, checkPeriod, checkStorage, parseChargeType } from '../rules.ts';
 
 interface DBNode {

@@ -5,7 +5,7 @@
 // Semi-sync instance fallen back while its standby is gone or catching up, or no standby).
 import { defineAction } from '../../../core/action.ts';
 import { findInstance } from '../lifecycle.ts';
-import { HA_DEFAULTS, haOf } from '../../../reconciler/ha.ts';
+import { HA_DEFAULTS, haOf } from '../../../store/ha.ts';
 
 type Response = {
   SyncMode: string;

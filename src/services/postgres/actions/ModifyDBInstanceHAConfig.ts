@@ -4,7 +4,7 @@ import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { changeInstance } from '../../../store/lifecycle.ts';
 import { findInstance, requireStatus, SETTLED, statusDenied } from '../lifecycle.ts';
-import { haOf, type HaState, type SyncMode } from '../../../reconciler/ha.ts';
+import { haOf, type HaState, type SyncMode } from '../../../store/ha.ts';
 
 interface Request {
   DBInstanceId: string;

@@ -6,7 +6,7 @@ import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { changeInstance, insertTask } from '../../../store/lifecycle.ts';
 import { findInstance, requireStatus, SETTLED, statusDenied } from '../lifecycle.ts';
-import { haOf } from '../../../reconciler/ha.ts';
+import { haOf } from '../../../store/ha.ts';
 
 interface Request {
   DBInstanceId: string;
