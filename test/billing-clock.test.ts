@@ -103,3 +103,46 @@ test('clock: settlement, automatic renewal, expiry, arrears, retention', async (
   assert.deepEqual(unfreeze.map((e) => [e.amount, e.frozen]), [[HOUR, -HOUR]]);
   assertLedgerBalanced(svc.dataDir);
 });
+
+test('an expired prepaid instance comes back through DisIsolateDBInstances by buying Period months; without the balance for it nothing changes', async () => {
+  // An account of its own, with the initial balance: the test above spent the first one.
+  const creds = await cli(svc.dataDir, 'accounts', 'create', 'disisolate');
+  const own = postgresClient({ endpoint: svc.endpoint, secretId: creds.secretId, secretKey: creds.secretKey });
+  const id = (await own.CreateInstances({
+    Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, InstanceCount: 1, Period: 1, Charset: 'UTF8', AdminName: 'dbadmin',
+    AdminPassword: 'Pgcloud#2026pw', DBMajorVersion: '15', InstanceChargeType: 'PREPAID', AutoRenewFlag: 0,
+  })).DBInstanceIdSet![0]!;
+  await waitForStatus(own, id, 'running', 120_000, 200);
+  const uin = readStore(svc.dataDir, (db) => (db.prepare('select uin from instances where id = ?').get(id) as { uin: string }).uin);
+  const charges = () => ledger(svc.dataDir, uin).filter((e) => e.instance_id === id && e.kind === 'charge').map((e) => e.amount);
+  const expire = (await own.DescribeDBInstanceAttribute({ DBInstanceId: id })).DBInstance!.ExpireTime!;
+
+  // Past ExpireTime without automatic renewal: isolated.
+  const back = new Date(fromApi(expire).getTime() + 60_000);
+  await cli(svc.dataDir, 'clock', 'set', back.toISOString());
+  await waitForStatus(own, id, 'isolated', 60_000, 200);
+
+  // Bought again for two months from now: one renew order, two months charged, ExpireTime two months on.
+  await own.DisIsolateDBInstances({ DBInstanceIdSet: [id], Period: 2, AutoVoucher: false });
+  const running = await waitForStatus(own, id, 'running', 60_000, 200);
+  assert.deepEqual(charges(), [-MONTH, -2 * MONTH]);
+  const renewOrders = readStore(svc.dataDir, (db) => db.prepare("select amount from orders where action = 'renew' and instance_ids = ?").all(JSON.stringify([id])));
+  assert.deepEqual(renewOrders, [{ amount: 2 * MONTH }]);
+  const newExpire = fromApi(running.ExpireTime).getTime();
+  const twoMonthsOn = addMonth(addMonth(back)).getTime();
+  assert.ok(newExpire >= twoMonthsOn && newExpire < twoMonthsOn + 3600_000, `ExpireTime ${running.ExpireTime} is two months after ${back.toISOString()}`);
+  assertLedgerBalanced(svc.dataDir);
+
+  // Expired again; three more months cost more than is left: refused, still isolated, nothing charged.
+  await cli(svc.dataDir, 'clock', 'set', new Date(newExpire + 60_000).toISOString());
+  await waitForStatus(own, id, 'isolated', 60_000, 200);
+  const left = balanceOf(svc.dataDir, uin).balance;
+  assert.ok(left < 3 * MONTH, `balance ${left}`);
+  await assert.rejects(own.DisIsolateDBInstances({ DBInstanceIdSet: [id], Period: 3 }), (e: any) => e.code === 'OperationDenied.InsufficientBalanceError');
+  assert.equal(status(id).status, 'isolated');
+  assert.deepEqual(charges(), [-MONTH, -2 * MONTH]);
+  assert.equal(balanceOf(svc.dataDir, uin).balance, left);
+  assertLedgerBalanced(svc.dataDir);
+
+  await own.DestroyDBInstance({ DBInstanceId: id });
+});

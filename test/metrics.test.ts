@@ -53,7 +53,10 @@ test('/metrics counts requests by service, action and code, and reports instance
   await waitForStatus(client, id, 'running');
   // Each waitForStatus poll is one DescribeDBInstanceAttribute: counted below relative to the others.
 
-  const text = await scrape();
+  // `running` is visible before the reconciler has finished its round (it reads the new server's
+  // settings next): wait for the backlog to drain, the state this scrape describes.
+  let text = await scrape();
+  for (const deadline = Date.now() + 60_000; sample(text, 'pgcloud_reconciler_backlog') !== 0 && Date.now() < deadline; text = await scrape()) await new Promise((r) => setTimeout(r, 50));
   assert.equal(sample(text, 'pgcloud_api_requests_total{service="postgres",action="DescribeZones",code="Success"}'), 3);
   assert.equal(sample(text, 'pgcloud_api_requests_total{service="postgres",action="DescribeDBVersions",code="Success"}'), 2);
   assert.equal(sample(text, 'pgcloud_api_requests_total{service="unknown",action="unknown",code="InvalidAction"}'), 1);

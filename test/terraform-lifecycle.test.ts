@@ -114,7 +114,8 @@ resource "tencentcloud_postgresql_isolate_db_instance_operation" "isolate" {
   assert.deepEqual(serversOf(tf.svc, id), [], 'an isolated instance runs no server');
   assert.equal((await ws.plan()).changes, true);
 
-  // Back from isolation for a month (a PREPAID instance pays for it): running, the same data.
+  // Back from isolation: running, the same data; isolated with paid time left, it comes back on that
+  // time (pgcloud refunds nothing at isolation, so it charges nothing here; an expired one buys `period`).
   await ops.applyClean(`
 resource "tencentcloud_postgresql_disisolate_db_instance_operation" "disisolate" {
   db_instance_id_set = ["${id}"]

@@ -436,10 +436,11 @@ export class Reconciler {
       const target = row.read_only === 1 ? 'readonly' : 'running';
       const status = row.status === target ? undefined : target;
       const settled = await this.settle(row, { ...(status ? { status } : {}), restart_pending: 0 });
+      // Counted as soon as clients can see the status (a scrape right after `running` finds it).
+      if (settled && status) this.observeProvisioned(row);
       if (!parameterChange) await recordSettings(this.deps, row).catch((e) => log.warn({ instance: row.id, err: e }, 'could not read the server settings'));
       await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });
       if (settled && status) log.info({ instance: row.id, ms: Date.now() - started, status }, 'instance settled');
-      if (settled && status) this.observeProvisioned(row);
       else if (Date.now() - started > 50) log.info({ instance: row.id, ms: Date.now() - started }, 'instance server ensured');
     } catch (e: any) {
       reconcileFailures.inc();

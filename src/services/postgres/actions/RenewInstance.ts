@@ -2,13 +2,9 @@
 // (vouchers allowed) in the same transaction that moves ExpireTime on.
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
-import { newBillId } from '../../../core/ids.ts';
-import { CURRENCY, monthlyPrice } from '../../../core/billing/pricing.ts';
-import { addMonths } from '../../../core/billing/period.ts';
-import { nextDealNames, nextFlowId } from '../../../store/instances.ts';
 import { checkFlag, checkPeriod } from '../rules.ts';
-import { instanceOf, requirePrepaid } from '../prepaid.ts';
-import { chargeOrders, pickVoucher } from '../billing.ts';
+import { chargeRenewal, instanceOf, renewalPrice, requirePrepaid } from '../prepaid.ts';
+import { pickVoucher } from '../billing.ts';
 
 interface Request {
   DBInstanceId: string;
@@ -35,21 +31,12 @@ export default defineAction<Request, { DealName: string }>({
     if (row.status !== 'running')
       throw new ApiError('OperationDenied.InstanceStatusLimitOpError', `Instance ${row.id} is ${row.status}; only a running instance can be renewed.`);
     const now = ctx.clock.now();
-    const amount = monthlyPrice(row.memory_mb, row.storage_gb) * req.Period;
-    const billId = newBillId(now);
     const dealName = await ctx.db.transaction().execute(async (trx) => {
-      const [dealName] = await nextDealNames(trx, now, 1);
       const current = await trx.selectFrom('instances').select(['expire_time', 'status']).where('id', '=', row.id).executeTakeFirstOrThrow();
       if (current.status !== 'running') throw new ApiError('OperationDenied.InstanceStatusLimitOpError', `Instance ${row.id} is ${current.status}; only a running instance can be renewed.`);
       const from = current.expire_time && current.expire_time > now.toISOString() ? new Date(current.expire_time) : now;
-      await trx.updateTable('instances').set({ expire_time: addMonths(from, req.Period).toISOString(), updated_at: now.toISOString() }).where('id', '=', row.id).execute();
-      await trx.insertInto('orders').values({
-        deal_name: dealName!, uin: ctx.account.uin, bill_id: billId, pay_mode: 1, count: 1, instance_ids: JSON.stringify([row.id]), amount, currency: CURRENCY,
-        action: 'renew', flow_id: await nextFlowId(trx), created_at: now.toISOString(),
-      }).execute();
-      const voucher = await pickVoucher(trx, ctx.account.uin, req, amount, now);
-      await chargeOrders(trx, { uin: ctx.account.uin, initialBalance: ctx.config.initialBalance, orders: [{ dealName: dealName!, instanceId: row.id, amount }], voucher, billId, now, what: `renewal of ${req.Period} month(s) of` });
-      return dealName!;
+      const voucher = await pickVoucher(trx, ctx.account.uin, req, renewalPrice(row, req.Period), now);
+      return chargeRenewal(trx, ctx, { row, period: req.Period, from, now, voucher });
     });
     return { DealName: dealName };
   },
