@@ -48,11 +48,12 @@ export interface InstanceSpec {
  *   flush a commit waits for (synchronous_standby_names; empty: asynchronous). A server that is a
  *   standby is promoted first.
  * - standby: a streaming replica of the server `upstream` (made from a base backup of it when it has
- *   no data directory, or when its data directory is not a standby's: a former primary is rebuilt).
+ *   no data directory, or when its data directory is not a standby's: a former primary is rebuilt);
+ *   upstreamPort is the upstream's port when it differs from the standby's own (a read-only instance).
  */
 export type ReplicationSpec =
   | { role: 'primary'; slots: string[]; synchronous: string[] }
-  | { role: 'standby'; upstream: string; slot: string; name: string };
+  | { role: 'standby'; upstream: string; slot: string; name: string; upstreamPort?: number };
 
 /** A standby as its primary sees it (pg_stat_replication), lags in bytes of WAL behind the primary. */
 export interface ReplicaState {
@@ -164,6 +165,8 @@ export interface Engine {
   dropDatabase(id: string, name: string): Promise<void>;
   /** The standbys streaming from this server (empty when it is down or has none). */
   replicas(id: string): Promise<ReplicaState[]>;
+  /** Drops these replication slots on the server when they exist and no standby uses them (a read-only instance gone). */
+  dropSlots?(id: string, slots: string[]): Promise<void>;
   /** The server answers a query over its socket within timeoutMs. */
   probe(id: string, timeoutMs: number): Promise<boolean>;
   /**

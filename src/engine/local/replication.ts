@@ -165,6 +165,17 @@ export async function ensureSlots(sock: string, port: number, slots: string[]): 
   }
 }
 
+/** Drops those of the slots that exist and are not in use (WAL is no longer kept for them). */
+export async function dropSlots(sock: string, port: number, slots: string[]): Promise<void> {
+  if (!slots.length) return;
+  const client = await superuserClient(sock, port);
+  try {
+    await client.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1) AND NOT active', [slots]);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** Promotes the standby whose postmaster is pid; resolves once it accepts writes. */
 export async function promote(dataDir: string, pid: number, runAs: RunAs, timeoutMs = 60_000): Promise<void> {
   const file = path.join(dataDir, 'promote');
