@@ -8,6 +8,7 @@ import pg from 'pg';
 import { startService, postmastersUnder, type TestService } from './support/service.ts';
 import { createRequest, postgresClient, waitForStatus, login, errorOf, type PostgresClient } from './support/sdk.ts';
 import { waitFor } from './support/processes.ts';
+import { Layout } from '../src/engine/local/layout.ts';
 
 const PASSWORD = 'Pgcloud#2026pw';
 
@@ -106,21 +107,24 @@ test('a read-only instance of an HA primary: its own instance, streaming, read-o
   await insertOnMaster(master, 1001);
   await waitForRow(ro, 1001);
 
-  // A switchover: the read-only instance streams from the new primary.
+  // A switchover: the read-only instance streams from the new primary (its WAL receiver's sender is
+  // the socket directory of the master's node it streams from: node 0 before, node 1 after).
+  const senderOf = async (): Promise<string> => {
+    const c = await connect(ro);
+    try {
+      return (await c.query("SELECT status || ' ' || sender_host AS s FROM pg_stat_wal_receiver")).rows[0]?.s ?? '';
+    } finally {
+      await c.end().catch(() => {});
+    }
+  };
+  const layout = new Layout(`${svc.dataDir}/engine`);
+  assert.equal(await senderOf(), `streaming ${layout.instance(masterId).sock}`);
   await client.SwitchDBInstancePrimary({ DBInstanceId: masterId });
-  await waitFor('the switchover', async () => {
-    const m = (await client.DescribeDBInstanceAttribute({ DBInstanceId: masterId })).DBInstance!;
-    return m.DBInstanceStatus === 'running' && m.DBNodeSet![0]!.Zone === master.DBNodeSet[0].Zone && JSON.stringify(m.DBNodeSet) !== JSON.stringify(master.DBNodeSet) ? m : undefined;
-  }, 120_000).catch(async () => {
-    // Both nodes are in the same zone: the switch shows in which node serves, not in DBNodeSet's zones.
-    return waitForStatus(client, masterId, 'running', 120_000);
-  });
+  await waitForStatus(client, masterId, 'running', 120_000);
   await insertOnMaster(master, 1002);
   await waitForRow(ro, 1002);
-  const after = await connect(ro);
-  const upstream = (await after.query("SELECT status, sender_host FROM pg_stat_wal_receiver")).rows[0];
-  assert.equal(upstream.status, 'streaming');
-  await after.end();
+  const node1 = `streaming ${layout.instance(`${masterId}.1`).sock}`;
+  await waitFor('the read-only instance streaming from node 1', async () => ((await senderOf()) === node1 ? true : undefined), 60_000);
 
   // A restart of pgcloud: the read-only instance comes back running and streaming.
   await svc.stop();
