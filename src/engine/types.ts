@@ -121,6 +121,14 @@ export interface ObservedInstance {
   pid?: number;
 }
 
+/** A connection balancer: an address of its own spreading new connections over member servers by weight. */
+export interface BalancerSpec {
+  id: string;
+  host: string;
+  port: number;
+  members: Array<{ id: string; host: string; port: number; weight: number }>;
+}
+
 export interface Engine {
   /** PostgreSQL versions whose binaries are installed, one per major. */
   installedVersions(): InstalledVersion[];
@@ -184,6 +192,10 @@ export interface Engine {
    * this engine's own or provably orphaned is touched: other services may share the host.
    */
   removeOrphans?(keep: string[]): Promise<void>;
+  /** Makes the balancer listen at its address with these members (idempotent; members apply to new connections). */
+  ensureBalancer?(spec: BalancerSpec): Promise<void>;
+  /** Stops the balancer and ends its connections. Idempotent. */
+  removeBalancer?(id: string): Promise<void>;
   /** Stops every server this engine started or adopted and any template still being made (graceful shutdown of the service). */
   stopAll(): Promise<void>;
 }

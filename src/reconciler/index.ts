@@ -21,6 +21,7 @@ import { deleteSettings } from '../store/parameters.ts';
 import { readOnlyEngineId } from '../store/ha.ts';
 import { nodeSlotName, readOnlySlotsOf } from '../store/readonly.ts';
 import { sizing } from '../core/sizing.ts';
+import { ReadOnlyGroupsController } from './groups.ts';
 
 export interface ReconcilerDeps {
   db: Store;
@@ -54,9 +55,12 @@ export class Reconciler {
   private readonly queue: InstanceRow[] = [];
   /** Standbys, SyncMode, failover and switchover of the instances that have a standby. */
   private readonly ha: HaController;
+  /** The read-only groups' addresses and members. */
+  private readonly groups: ReadOnlyGroupsController;
 
   constructor(private readonly deps: ReconcilerDeps) {
     this.ha = new HaController(deps);
+    this.groups = new ReadOnlyGroupsController(deps);
     this.nodeId = createHash('sha256').update(`${os.hostname()}:${deps.config.dataDir}`).digest('hex').slice(0, 16);
   }
 
@@ -111,6 +115,7 @@ export class Reconciler {
     clearTimeout(this.timer);
     await this.pass;
     await this.checks;
+    await this.groups.pass();
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -132,6 +137,8 @@ export class Reconciler {
       else this.queue.push(row);
     }
     this.drain();
+    // Read-only groups follow their members' state (beside the passes, one round at a time).
+    void this.groups.pass();
     // One round of checks at a time, beside the passes: a wake meanwhile (a new instance) is not kept waiting.
     this.checks ??= this.check(settled)
       .catch((e) => this.deps.log.error({ err: e }, 'health checks failed'))
@@ -497,7 +504,8 @@ export class Reconciler {
       let { host, port } = row;
       if (!host || !port) {
         const used = await db.selectFrom('instances').select(['host', 'port', 'ipv6']).where('host', 'is not', null).execute();
-        const taken = new Set(used.flatMap((u) => [`${u.host}:${u.port}`, ...(u.ipv6 === 1 ? [`${IPV6_LOOPBACK}:${u.port}`] : [])]));
+        const groups = await db.selectFrom('readonly_groups').select(['host', 'port']).where('host', 'is not', null).execute();
+        const taken = new Set([...used.flatMap((u) => [`${u.host}:${u.port}`, ...(u.ipv6 === 1 ? [`${IPV6_LOOPBACK}:${u.port}`] : [])]), ...groups.map((g) => `${g.host}:${g.port}`)]);
         ({ host, port } = await allocateAddress(config.addressPool, config.instancePort, taken, row.ipv6 === 1 ? IPV6_LOOPBACK : undefined));
         await db.updateTable('instances').set({ host, port }).where('id', '=', row.id).execute();
       }

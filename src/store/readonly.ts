@@ -43,3 +43,23 @@ export async function readOnlySlotsOf(db: Kysely<Database>, masterId: string): P
   const rows = await readOnlyInstancesOf(db, masterId);
   return rows.filter((r) => r.ro_node).map((r) => nodeSlotName(r.ro_node!));
 }
+
+export type ReadonlyGroupRow = import('kysely').Selectable<import('./schema.ts').ReadonlyGroupsTable>;
+
+/** A read-only group of this account, or undefined. */
+export async function getReadonlyGroup(db: Kysely<Database>, uin: string, id: string): Promise<ReadonlyGroupRow | undefined> {
+  return db.selectFrom('readonly_groups').selectAll().where('uin', '=', uin).where('id', '=', id).executeTakeFirst();
+}
+
+/** The group's member instances (not destroyed). */
+export async function groupMembers(db: Kysely<Database>, groupId: string): Promise<InstanceRow[]> {
+  return db.selectFrom('instances').selectAll().where('ro_group_id', '=', groupId).where('desired_state', '!=', 'destroyed').orderBy('created_at').execute();
+}
+
+/**
+ * A member's weight in its group's spread: with Rebalance 1 (pgcloud assigns weights, the default) its
+ * memory in GB, as the real service weighs members by their specification; with Rebalance 0 the weight
+ * the user gave it.
+ */
+export const memberWeight = (group: Pick<ReadonlyGroupRow, 'rebalance'>, row: Pick<InstanceRow, 'memory_mb' | 'ro_weight'>): number =>
+  group.rebalance === 1 ? Math.max(1, Math.round(row.memory_mb / 1024)) : row.ro_weight;

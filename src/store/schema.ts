@@ -392,7 +392,7 @@ export interface ReadonlyGroupsTable {
   port: number | null;
   replay_lag_eliminate: number;
   replay_latency_eliminate: number;
-  max_replay_lag: number; // ms
+  max_replay_lag: number; // s
   max_replay_latency: number; // MB
   min_delay_eliminate_reserve: number;
   rebalance: number; // 1: weights assigned by pgcloud (by spec), 0: by the user

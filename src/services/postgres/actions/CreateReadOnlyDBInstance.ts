@@ -21,6 +21,7 @@ import { attachNetwork, checkSecurityGroupIds } from '../network.ts';
 import { checkHostCapacity } from '../capacity.ts';
 import { MAX_READONLY_PER_MASTER, nextReadOnlyNodes, readOnlyCounts } from '../../../store/readonly.ts';
 import { findInstance, SETTLED } from '../lifecycle.ts';
+import { findGroup } from '../readonlyGroups.ts';
 import { checkFlag, checkInstanceName, checkPeriod, checkStorage, parseChargeType } from '../rules.ts';
 
 interface Tag {
@@ -126,7 +127,10 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
       throw new ApiError('InvalidParameterValue.IllegalProjectId', `Project ${projectId} does not exist; see tag DescribeProjects (AddProject makes one).`);
     const name = req.Name ?? '';
     checkInstanceName(name);
-    if (req.ReadOnlyGroupId) throw new ApiError('InvalidParameterValue.ReadOnlyGroupNotExist', `The RO group ${req.ReadOnlyGroupId} does not exist.`);
+    // ReadOnlyGroupId: the new instances join that group of the same master.
+    const group = req.ReadOnlyGroupId ? await findGroup(ctx, req.ReadOnlyGroupId) : undefined;
+    if (group && group.master_id !== master.id)
+      throw new ApiError('FailedOperation.ROGroupMasterInstanceNotRight', `RO group ${group.id} belongs to master ${group.master_id}, not ${master.id}.`);
 
     const securityGroupIds = await checkSecurityGroupIds(ctx.db, ctx.account.uin, ctx.region, req.SecurityGroupIds ?? []);
     const ipv6 = checkFlag(req.NeedSupportIpv6, 'NeedSupportIpv6') === 1;
@@ -187,7 +191,7 @@ export default defineAction<Request, { DealNames: string[]; BillId: string; DBIn
           charset: master.charset, admin_name: master.admin_name, admin_verifier: master.admin_verifier, charge_type: chargeType, period: req.Period,
           auto_renew: autoRenew, project_id: projectId, vpc_id: network.vpcId, subnet_id: network.subnetId,
           node_set: JSON.stringify([{ Role: 'Primary', Zone: req.Zone, DedicatedClusterId: '' }]), ha: null,
-          master_id: master.id, ro_node: nodes[i]!,
+          master_id: master.id, ro_node: nodes[i]!, ro_group_id: group?.id ?? null,
           deletion_protection: req.DeletionProtection ? 1 : 0, ipv6: ipv6 ? 1 : 0, deal_name: dealName, host: null, port: null, desired_state: 'running',
           attempts: 0, last_error: null, next_attempt_at: null, lease_owner: null, lease_until: null,
           created_at: nowIso, updated_at: nowIso, expire_time: expire, isolated_time: null,
