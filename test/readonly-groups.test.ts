@@ -8,6 +8,8 @@ import pg from 'pg';
 import { startService, type TestService } from './support/service.ts';
 import { createRequest, postgresClient, waitForStatus, login, errorOf, type PostgresClient } from './support/sdk.ts';
 import { waitFor } from './support/processes.ts';
+import { Layout } from '../src/engine/local/layout.ts';
+import { BOOTSTRAP_USER } from '../src/engine/local/config.ts';
 
 const PASSWORD = 'Pgcloud#2026pw';
 
@@ -112,4 +114,44 @@ test('a read-only group spreads 100 connections over its three members by weight
   // Isolating the master isolates its read-only instances.
   await client.IsolateDBInstances({ DBInstanceIdSet: [masterId] });
   for (const id of [...small, big]) await waitForStatus(client, id, 'isolated', 60_000);
+});
+
+test('MaxReplayLatency: a member whose replay is held (pg_wal_replay_pause) leaves the spread and comes back once resumed', async () => {
+  const created = await client.CreateInstances(createRequest({ DBMajorVersion: '16', DBNodeSet: [{ Role: 'Primary', Zone: 'ap-guangzhou-3' }] }));
+  const masterId = created.DBInstanceIdSet![0]!;
+  const master = await waitForStatus(client, masterId, 'running', 120_000);
+  const setup = await login(master, 'dbadmin', PASSWORD);
+  await setup.query('CREATE TABLE filler (v text)');
+  const made = await client.CreateReadOnlyGroup({ MasterDBInstanceId: masterId, Name: 'lag', ReplayLagEliminate: 1, ReplayLatencyEliminate: 1, MaxReplayLag: 3600, MaxReplayLatency: 1, MinDelayEliminateReserve: 0 });
+  const groupId = made.ReadOnlyGroupId!;
+  const ids = (await client.CreateReadOnlyDBInstance({ MasterDBInstanceId: masterId, Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, Period: 1, InstanceCount: 2, InstanceChargeType: 'POSTPAID_BY_HOUR', ReadOnlyGroupId: groupId })).DBInstanceIdSet!;
+  const [held, other] = await Promise.all(ids.map((id) => waitForStatus(client, id, 'running', 120_000)));
+  const group = await waitFor('the group with both members', async () => {
+    const g = await groupOf(masterId, groupId);
+    return g?.Status === 'ok' && g.ReadOnlyDBInstanceList.length === 2 ? g : undefined;
+  });
+  const address = group.DBInstanceNetInfo[0];
+  // Both members take connections (weights 2 and 2: any 4 in a row hit each twice).
+  await waitFor('both members in the spread', async () => ((await spread(address, 4)).size === 2 ? true : undefined));
+
+  // Replay held on one member (as its server's superuser, over its socket), then 4 MB written on the master.
+  const sb = new pg.Client({ host: new Layout(`${svc.dataDir}/engine`).instance(`${masterId}.${2}`).sock, port: held.DBInstanceNetInfo[0].Port, user: BOOTSTRAP_USER, database: 'postgres' });
+  await sb.connect();
+  assert.equal((await sb.query("SELECT current_setting('port') AS p")).rows[0].p, String(held.DBInstanceNetInfo[0].Port));
+  await sb.query('SELECT pg_wal_replay_pause()');
+  await setup.query("INSERT INTO filler SELECT repeat('x', 1000) FROM generate_series(1, 4000)");
+  const heldAt = addressOf(held);
+  const otherAt = addressOf(other);
+  await waitFor('the held member out of the spread', async () => {
+    const c = await spread(address, 4);
+    return c.get(otherAt) === 4 ? true : undefined;
+  });
+  // Out for good while held: the next 10 all go to the other member.
+  assert.deepEqual(Object.fromEntries(await spread(address, 10)), { [otherAt]: 10 });
+
+  await sb.query('SELECT pg_wal_replay_resume()');
+  await sb.end();
+  await waitFor('the member back in the spread', async () => ((await spread(address, 4)).get(heldAt) === 2 ? true : undefined));
+  await setup.end();
+  await client.IsolateDBInstances({ DBInstanceIdSet: [masterId] });
 });

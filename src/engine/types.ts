@@ -173,6 +173,11 @@ export interface Engine {
   dropDatabase(id: string, name: string): Promise<void>;
   /** The standbys streaming from this server (empty when it is down or has none). */
   replicas(id: string): Promise<ReplicaState[]>;
+  /**
+   * How far a standby's replay is behind what it has received: bytes of WAL, and seconds since the last
+   * transaction it replayed was committed (0 when it has replayed all it received). Undefined when down.
+   */
+  replayDelay?(id: string): Promise<{ bytes: number; seconds: number } | undefined>;
   /** Drops these replication slots on the server when they exist and no standby uses them (a read-only instance gone). */
   dropSlots?(id: string, slots: string[]): Promise<void>;
   /** The server answers a query over its socket within timeoutMs. */

@@ -19,7 +19,7 @@ import { cleanTrash, provisionData, removeInstance } from './datadir.ts';
 import { findPostmaster, killAll, orphanedHelpers, scanProcesses, stopPostmaster } from './process.ts';
 import { dropDatabase, dropRole, ensureDatabase, ensureRole } from './roles.ts';
 import { isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
-import { conninfo, dropSlots, markStandby, probe, recoveryConf, replicas } from './replication.ts';
+import { conninfo, dropSlots, markStandby, probe, recoveryConf, replayDelay, replicas } from './replication.ts';
 import { CONVERGE_STEPS, type Converge, type Known, type StepEngine } from './steps/index.ts';
 import { CONF_FILE, synchronousNames, withSetting } from './config.ts';
 import { writeIfChanged } from './files.ts';
@@ -279,6 +279,11 @@ class LocalEngine implements Engine {
     const s = this.socketOrUndefined(id);
     if (!s) return [];
     return replicas(s.sock, s.port).catch(() => []);
+  }
+
+  async replayDelay(id: string): Promise<{ bytes: number; seconds: number } | undefined> {
+    const s = this.socketOrUndefined(id);
+    return s ? replayDelay(s.sock, s.port).catch(() => undefined) : undefined;
   }
 
   dropSlots(id: string, slots: string[]): Promise<void> {

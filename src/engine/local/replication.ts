@@ -165,6 +165,21 @@ export async function ensureSlots(sock: string, port: number, slots: string[]): 
   }
 }
 
+/** A standby's replay delay (see Engine.replayDelay), measured on the standby itself. */
+export async function replayDelay(sock: string, port: number): Promise<{ bytes: number; seconds: number }> {
+  const client = await quickClient(sock, port, 5000);
+  try {
+    const { rows } = await client.query(
+      `SELECT COALESCE(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::float8 AS bytes,
+              CASE WHEN pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
+                   ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8 AS seconds`,
+    );
+    return { bytes: Math.max(0, Number(rows[0].bytes)), seconds: Math.max(0, Number(rows[0].seconds)) };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** Drops those of the slots that exist and are not in use (WAL is no longer kept for them). */
 export async function dropSlots(sock: string, port: number, slots: string[]): Promise<void> {
   if (!slots.length) return;
