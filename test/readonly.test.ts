@@ -104,6 +104,10 @@ test('a read-only instance of an HA primary: its own instance, streaming, read-o
   const ddl = await db.query('CREATE TABLE u (x int)').then(() => undefined, (e) => e);
   assert.equal(ddl?.code, '25006');
   await db.end();
+  // Accounts are the master's: listed under the read-only instance, made only on the master.
+  const accounts = await client.DescribeAccounts({ DBInstanceId: roId });
+  assert.deepEqual(accounts.Details!.map((a) => [a.DBInstanceId, a.UserName]), [[roId, 'dbadmin']]);
+  assert.equal((await errorOf(client.CreateAccount({ DBInstanceId: roId, UserName: 'reader', Password: PASSWORD, Type: 'normal' }))).code, 'InvalidParameterValue.InvalidParameterValueError');
   await insertOnMaster(master, 1001);
   await waitForRow(ro, 1001);
 
