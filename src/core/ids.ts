@@ -29,3 +29,7 @@ export function newBillId(now: Date): string {
   const ymd = now.toISOString().slice(0, 10).replaceAll('-', '');
   return ymd + digits(15);
 }
+
+/** Read-only instances: "pgro-" + 8 lowercase alphanumerics; read-only groups: "pgrogrp-" + 8. */
+export const newReadOnlyInstanceId = (): string => `pgro-${randomAlnum(8)}`;
+export const newReadOnlyGroupId = (): string => `pgrogrp-${randomAlnum(8)}`;

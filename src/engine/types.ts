@@ -48,11 +48,12 @@ export interface InstanceSpec {
  *   flush a commit waits for (synchronous_standby_names; empty: asynchronous). A server that is a
  *   standby is promoted first.
  * - standby: a streaming replica of the server `upstream` (made from a base backup of it when it has
- *   no data directory, or when its data directory is not a standby's: a former primary is rebuilt).
+ *   no data directory, or when its data directory is not a standby's: a former primary is rebuilt);
+ *   upstreamPort is the upstream's port when it differs from the standby's own (a read-only instance).
  */
 export type ReplicationSpec =
   | { role: 'primary'; slots: string[]; synchronous: string[] }
-  | { role: 'standby'; upstream: string; slot: string; name: string };
+  | { role: 'standby'; upstream: string; slot: string; name: string; upstreamPort?: number };
 
 /** A standby as its primary sees it (pg_stat_replication), lags in bytes of WAL behind the primary. */
 export interface ReplicaState {
@@ -120,6 +121,14 @@ export interface ObservedInstance {
   pid?: number;
 }
 
+/** A connection balancer: an address of its own spreading new connections over member servers by weight. */
+export interface BalancerSpec {
+  id: string;
+  host: string;
+  port: number;
+  members: Array<{ id: string; host: string; port: number; weight: number }>;
+}
+
 export interface Engine {
   /** PostgreSQL versions whose binaries are installed, one per major. */
   installedVersions(): InstalledVersion[];
@@ -164,6 +173,13 @@ export interface Engine {
   dropDatabase(id: string, name: string): Promise<void>;
   /** The standbys streaming from this server (empty when it is down or has none). */
   replicas(id: string): Promise<ReplicaState[]>;
+  /**
+   * How far a standby's replay is behind what it has received: bytes of WAL, and seconds since the last
+   * transaction it replayed was committed (0 when it has replayed all it received). Undefined when down.
+   */
+  replayDelay?(id: string): Promise<{ bytes: number; seconds: number } | undefined>;
+  /** Drops these replication slots on the server when they exist and no standby uses them (a read-only instance gone). */
+  dropSlots?(id: string, slots: string[]): Promise<void>;
   /** The server answers a query over its socket within timeoutMs. */
   probe(id: string, timeoutMs: number): Promise<boolean>;
   /**
@@ -181,6 +197,10 @@ export interface Engine {
    * this engine's own or provably orphaned is touched: other services may share the host.
    */
   removeOrphans?(keep: string[]): Promise<void>;
+  /** Makes the balancer listen at its address with these members (idempotent; members apply to new connections). */
+  ensureBalancer?(spec: BalancerSpec): Promise<void>;
+  /** Stops the balancer and ends its connections. Idempotent. */
+  removeBalancer?(id: string): Promise<void>;
   /** Stops every server this engine started or adopted and any template still being made (graceful shutdown of the service). */
   stopAll(): Promise<void>;
 }

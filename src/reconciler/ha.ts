@@ -215,7 +215,8 @@ export class HaController {
         id: nodeEngineId(row.id, p),
         host: ha.nodes[p]!.host!,
         alsoListen: [base.host, ...(base.alsoListen ?? [])],
-        replication: { role: 'primary', slots: [standbyName(s)], synchronous: synchronous ? [standbyName(s)] : [] },
+        // The read-only instances' slots (base.replication, from the reconciler) are kept beside the standby's.
+        replication: { role: 'primary', slots: [standbyName(s), ...(base.replication?.role === 'primary' ? base.replication.slots : [])], synchronous: synchronous ? [standbyName(s)] : [] },
       },
       standby: {
         ...base,

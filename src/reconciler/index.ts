@@ -18,6 +18,10 @@ import { provisioningDuration, reconcileFailures, reconcilerBacklog } from '../c
 import { boxFor, findKey, unwrapDataKey } from '../store/kms.ts';
 import { parameterSettings, recordSettings } from './parameters.ts';
 import { deleteSettings } from '../store/parameters.ts';
+import { readOnlyEngineId } from '../store/ha.ts';
+import { nodeSlotName, readOnlySlotsOf } from '../store/readonly.ts';
+import { sizing } from '../core/sizing.ts';
+import { ReadOnlyGroupsController } from './groups.ts';
 
 export interface ReconcilerDeps {
   db: Store;
@@ -51,9 +55,12 @@ export class Reconciler {
   private readonly queue: InstanceRow[] = [];
   /** Standbys, SyncMode, failover and switchover of the instances that have a standby. */
   private readonly ha: HaController;
+  /** The read-only groups' addresses and members. */
+  private readonly groups: ReadOnlyGroupsController;
 
   constructor(private readonly deps: ReconcilerDeps) {
     this.ha = new HaController(deps);
+    this.groups = new ReadOnlyGroupsController(deps);
     this.nodeId = createHash('sha256').update(`${os.hostname()}:${deps.config.dataDir}`).digest('hex').slice(0, 16);
   }
 
@@ -62,7 +69,7 @@ export class Reconciler {
     // Leases held by this node before a crash or restart are ours again.
     await this.deps.db.updateTable('instances').set({ lease_owner: null, lease_until: null }).where('lease_owner', 'like', `${this.nodeId}:%`).execute();
     // What instances this store no longer has left on the host (after a crash, a lost store): removed.
-    const known = await this.deps.db.selectFrom('instances').select(['id', 'ha']).where('status', '!=', 'recycled').execute();
+    const known = await this.deps.db.selectFrom('instances').select(['id', 'ha', 'master_id', 'ro_node']).where('status', '!=', 'recycled').execute();
     await this.deps.engine.removeOrphans?.(known.flatMap(engineIds)).catch((e) => this.deps.log.warn({ err: e }, 'could not remove what gone instances left'));
     // Before the API answers anyone: an instance said to be running whose server is down is restarting,
     // or, with a standby that has every acknowledged commit (the stored Semi-sync state), switching: a
@@ -108,6 +115,7 @@ export class Reconciler {
     clearTimeout(this.timer);
     await this.pass;
     await this.checks;
+    await this.groups.pass();
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -129,6 +137,8 @@ export class Reconciler {
       else this.queue.push(row);
     }
     this.drain();
+    // Read-only groups follow their members' state (beside the passes, one round at a time).
+    void this.groups.pass();
     // One round of checks at a time, beside the passes: a wake meanwhile (a new instance) is not kept waiting.
     this.checks ??= this.check(settled)
       .catch((e) => this.deps.log.error({ err: e }, 'health checks failed'))
@@ -169,8 +179,14 @@ export class Reconciler {
       if (verdict === 'primary-down' && row.status === 'running') await this.markRestartingIfDown(row.id, primaryEngineId(row));
       return true;
     }
+    // A read-only instance follows its master's primary: after a failover or switchover (master settled
+    // again) it is made to stream from the new one.
+    if (row.master_id) {
+      const master = await this.deps.db.selectFrom('instances').selectAll().where('id', '=', row.master_id).executeTakeFirst();
+      if (master && SETTLED.includes(master.status) && master.desired_state === 'running' && primaryEngineId(master) !== row.ro_upstream) return true;
+    }
     // Cheap health check; a server that died is brought back, and says so meanwhile.
-    const down = row.status === 'running' && (await this.markRestartingIfDown(row.id));
+    const down = row.status === 'running' && (await this.markRestartingIfDown(row.id, primaryEngineId(row)));
     return down || !this.adopted.has(row.id);
   }
 
@@ -312,6 +328,12 @@ export class Reconciler {
     return true;
   }
 
+  private async dropMasterSlot(masterId: string, slot: string): Promise<void> {
+    const master = await this.deps.db.selectFrom('instances').selectAll().where('id', '=', masterId).executeTakeFirst();
+    if (!master || master.desired_state === 'destroyed') return;
+    await this.deps.engine.dropSlots?.(primaryEngineId(master), [slot]).catch((e) => this.deps.log.warn({ master: masterId, slot, err: e }, 'could not drop a read-only instance slot'));
+  }
+
   /** Brings the instance's accounts and databases to their stored desired state. */
   private async applyAccountsAndDatabases(row: InstanceRow): Promise<void> {
     const { db, engine } = this.deps;
@@ -353,7 +375,70 @@ export class Reconciler {
 
   /** The instance's server spec at its address, with the security groups' rules as its pg_hba.conf. */
   private async specFor(row: InstanceRow, host: string, port: number): Promise<InstanceSpec> {
-    return { ...specOf(row, host, port), accessRules: await accessRulesFor(this.deps.db, row.id, port), ...(await this.encryptionOf(row)) };
+    const spec: InstanceSpec = { ...specOf(row, host, port), accessRules: await accessRulesFor(this.deps.db, row.id, port), ...(await this.encryptionOf(row)) };
+    if (row.master_id) return this.readOnlySpec(row, spec);
+    // A master keeps a replication slot for each of its read-only instances (HA: beside its standby's).
+    const slots = await readOnlySlotsOf(this.deps.db, row.id);
+    if (slots.length) spec.replication = { role: 'primary', slots, synchronous: [] };
+    return spec;
+  }
+
+  /**
+   * A read-only instance's server: node ro_node of its master (the master's OS user), a standby streaming
+   * from the master's current primary over its socket, from a slot of its own. Settings a standby must
+   * have at least as high as its primary (max_connections and the like) are raised to the master's.
+   */
+  private async readOnlySpec(row: InstanceRow, spec: InstanceSpec): Promise<InstanceSpec> {
+    const master = await this.deps.db.selectFrom('instances').selectAll().where('id', '=', row.master_id!).executeTakeFirst();
+    if (!master || master.desired_state !== 'running' || !master.port) throw new Error(`read-only instance ${row.id}: its master ${row.master_id} is not running`);
+    const slot = nodeSlotName(row.ro_node!);
+    const startSettings = { ...(spec.startSettings ?? {}) };
+    const mine = { max_connections: String(sizing(row.memory_mb, row.cpu).maxConnections), ...startSettings };
+    const theirs = { max_connections: String(sizing(master.memory_mb, master.cpu).maxConnections), ...(parameterSettings(master).startSettings ?? {}) };
+    for (const k of ['max_connections', 'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction']) {
+      const m = Number((theirs as Record<string, string>)[k]);
+      if (Number.isFinite(m) && !(Number((mine as Record<string, string>)[k]) >= m)) startSettings[k] = String(m);
+    }
+    return {
+      ...spec,
+      id: readOnlyEngineId(row)!,
+      startSettings,
+      readOnly: false, // a standby takes no writes anyway
+      replication: { role: 'standby', upstream: primaryEngineId(master), upstreamPort: master.port, slot, name: slot },
+    };
+  }
+
+  /**
+   * Brings a read-only instance up and streaming from its master's primary. After the master switched
+   * primaries it is pointed at the new one (a reload from PostgreSQL 13, a restart before); one that
+   * cannot follow (it replayed WAL the new primary never had) is made again from a base backup.
+   */
+  private async convergeReadOnly(row: InstanceRow, spec: InstanceSpec): Promise<void> {
+    const { engine, db, log } = this.deps;
+    const repl = spec.replication as Extract<InstanceSpec['replication'], { role: 'standby' }>;
+    const moved = row.ro_upstream !== null && row.ro_upstream !== repl.upstream;
+    if (row.restart_pending === 1 || (moved && Number(row.db_major_version) < 13)) await engine.restart(spec);
+    else await engine.ensureRunning(spec);
+    if (!(await this.streams(repl.upstream, repl.slot, moved ? 20_000 : 60_000))) {
+      if (!moved) throw new Error(`read-only instance ${row.id} does not stream from ${repl.upstream}`);
+      log.warn({ instance: row.id, upstream: repl.upstream }, 'read-only instance cannot follow the new primary; making it again from a base backup');
+      await engine.destroy(spec.id);
+      await engine.ensureRunning(spec);
+      if (!(await this.streams(repl.upstream, repl.slot, 60_000))) throw new Error(`read-only instance ${row.id} does not stream from ${repl.upstream}`);
+    }
+    await db.updateTable('instances').set({ ro_upstream: repl.upstream }).where('id', '=', row.id).execute();
+    if (moved) log.info({ instance: row.id, upstream: repl.upstream }, 'read-only instance follows the new primary');
+  }
+
+  /** Whether the standby with this name streams from the server upstream within ms. */
+  private async streams(upstream: string, name: string, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const r = (await this.deps.engine.replicas(upstream)).find((x) => x.name === name);
+      if (r && (r.state === 'streaming' || r.state === 'catchup')) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((res) => setTimeout(res, 50));
+    }
   }
 
   /** TDE: the instance's data key, unwrapped by its KMS key, is the engine's passphrase (in memory only). */
@@ -381,6 +466,8 @@ export class Reconciler {
       if (row.desired_state === 'destroyed') {
         // The data directory goes, then the address is free for another instance.
         for (const eid of engineIds(row)) await engine.destroy(eid);
+        // A read-only instance's slot on its master's primary goes too (else the master keeps WAL for it).
+        if (row.master_id && row.ro_node) await this.dropMasterSlot(row.master_id, nodeSlotName(row.ro_node));
         await deleteSettings(db, row.id);
         this.adopted.delete(row.id);
         this.ha.forget(row.id);
@@ -417,17 +504,20 @@ export class Reconciler {
       let { host, port } = row;
       if (!host || !port) {
         const used = await db.selectFrom('instances').select(['host', 'port', 'ipv6']).where('host', 'is not', null).execute();
-        const taken = new Set(used.flatMap((u) => [`${u.host}:${u.port}`, ...(u.ipv6 === 1 ? [`${IPV6_LOOPBACK}:${u.port}`] : [])]));
+        const groups = await db.selectFrom('readonly_groups').select(['host', 'port']).where('host', 'is not', null).execute();
+        const taken = new Set([...used.flatMap((u) => [`${u.host}:${u.port}`, ...(u.ipv6 === 1 ? [`${IPV6_LOOPBACK}:${u.port}`] : [])]), ...groups.map((g) => `${g.host}:${g.port}`)]);
         ({ host, port } = await allocateAddress(config.addressPool, config.instancePort, taken, row.ipv6 === 1 ? IPV6_LOOPBACK : undefined));
         await db.updateTable('instances').set({ host, port }).where('id', '=', row.id).execute();
       }
       // The bound security groups' ingress policies for this port become the server's pg_hba.conf.
       const spec = await this.specFor(row, host, port);
       if (haOf(row)) await this.ha.converge(row, spec, row.restart_pending === 1);
+      else if (row.master_id) await this.convergeReadOnly(row, spec);
       else if (row.restart_pending === 1) await engine.restart(spec);
       else await engine.ensureRunning(spec);
       this.adopted.add(row.id);
-      await this.applyAccountsAndDatabases(row);
+      // A read-only instance has its master's roles and databases (replicated), none of its own.
+      if (!row.master_id) await this.applyAccountsAndDatabases(row);
       // The server's settings as it now runs: before a parameter change is marked done (a client reads
       // them right after), else once the instance is up (not in the way of a new instance's start).
       const parameterChange = row.status === 'parameter modifying';

@@ -27,12 +27,22 @@ export const HA_DEFAULTS = { maxStandbyLatency: 1073741824, maxStandbyLag: 10 };
 
 export const haOf = (row: Pick<InstanceRow, 'ha'>): HaState | undefined => (row.ha ? (JSON.parse(row.ha) as HaState) : undefined);
 export const nodeEngineId = (id: string, node: number): string => (node === 0 ? id : `${id}.${node}`);
-/** The engine id of the instance's primary server (the instance id itself for a single-node instance). */
-export const primaryEngineId = (row: Pick<InstanceRow, 'id' | 'ha'>): string => {
+/** What names an instance's servers: a read-only instance is node ro_node of its master (its OS user, its socket peers). */
+type EngineRef = Pick<InstanceRow, 'id' | 'ha'> & Partial<Pick<InstanceRow, 'master_id' | 'ro_node'>>;
+/** A read-only instance's server: `<master>.<ro_node>` (nodes 0 and 1 are the master's HA nodes). */
+export const readOnlyEngineId = (row: EngineRef): string | undefined => (row.master_id && row.ro_node ? nodeEngineId(row.master_id, row.ro_node) : undefined);
+/** The engine id of the instance's primary server (the instance id itself for a single-node instance; a read-only instance's own server). */
+export const primaryEngineId = (row: EngineRef): string => {
+  const ro = readOnlyEngineId(row);
+  if (ro) return ro;
   const ha = haOf(row);
   return ha ? nodeEngineId(row.id, ha.primary) : row.id;
 };
-export const engineIds = (row: Pick<InstanceRow, 'id' | 'ha'>): string[] => (haOf(row) ? [row.id, nodeEngineId(row.id, 1)] : [row.id]);
+export const engineIds = (row: EngineRef): string[] => {
+  const ro = readOnlyEngineId(row);
+  if (ro) return [ro];
+  return haOf(row) ? [row.id, nodeEngineId(row.id, 1)] : [row.id];
+};
 
 /** The DBNodeSet of an HA state: the primary first. */
 export function nodeSetOf(ha: HaState): string {

@@ -79,6 +79,13 @@ export interface InstancesTable {
   // 012_faults: Semi-sync's current state ('sync' | 'async'; null single-node) and when provisioning was given up.
   sync_state: ColumnType<string | null, string | null | undefined, string | null>;
   failed_at: ColumnType<string | null, string | null | undefined, string | null>;
+  // 011_readonly: a read-only instance's master, its node number among the master's servers, the master
+  // server it last streamed from, and its read-only group and weight (src/store/readonly.ts).
+  master_id: ColumnType<string | null, string | null | undefined, string | null>;
+  ro_node: ColumnType<number | null, number | null | undefined, number | null>;
+  ro_upstream: ColumnType<string | null, string | null | undefined, string | null>;
+  ro_group_id: ColumnType<string | null, string | null | undefined, string | null>;
+  ro_weight: Generated<number>;
 }
 
 export interface OrdersTable {
@@ -370,6 +377,29 @@ export interface BackupPlansTable {
   updated_at: string;
 }
 
+// 011_readonly: read-only groups (src/store/readonly.ts).
+export interface ReadonlyGroupsTable {
+  id: string; // pgrogrp-xxxxxxxx
+  uin: string;
+  region: string;
+  master_id: string;
+  name: string;
+  project_id: number;
+  vpc_id: string;
+  subnet_id: string;
+  status: string; // "creating" | "ok" | "deleting"
+  host: string | null; // the group's own address, where the relay listens
+  port: number | null;
+  replay_lag_eliminate: number;
+  replay_latency_eliminate: number;
+  max_replay_lag: number; // s
+  max_replay_latency: number; // MB
+  min_delay_eliminate_reserve: number;
+  rebalance: number; // 1: weights assigned by pgcloud (by spec), 0: by the user
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -398,4 +428,5 @@ export interface Database {
   instance_settings: InstanceSettingsTable;
   parameter_templates: ParameterTemplatesTable;
   backup_plans: BackupPlansTable;
+  readonly_groups: ReadonlyGroupsTable;
 }

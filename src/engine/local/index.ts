@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { HostCapacity } from '../../core/host.ts';
-import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
+import type { BalancerSpec, DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAsResolver } from './runas.ts';
 import { Layout } from './layout.ts';
@@ -19,12 +19,13 @@ import { cleanTrash, provisionData, removeInstance } from './datadir.ts';
 import { findPostmaster, killAll, orphanedHelpers, scanProcesses, stopPostmaster } from './process.ts';
 import { dropDatabase, dropRole, ensureDatabase, ensureRole } from './roles.ts';
 import { isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
-import { conninfo, markStandby, probe, recoveryConf, replicas } from './replication.ts';
+import { conninfo, dropSlots, markStandby, probe, recoveryConf, replayDelay, replicas } from './replication.ts';
 import { CONVERGE_STEPS, type Converge, type Known, type StepEngine } from './steps/index.ts';
 import { CONF_FILE, synchronousNames, withSetting } from './config.ts';
 import { writeIfChanged } from './files.ts';
 import { removeOrphans } from './orphans.ts';
 import { readSettings } from './settings.ts';
+import { Balancers } from './balancers.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -49,6 +50,8 @@ class LocalEngine implements Engine {
   private readonly users: RunAsResolver;
   private readonly log: Logger;
   private readonly startTimeoutMs: number;
+  /** The read-only groups' addresses (TCP relays). */
+  private readonly balancers: Balancers;
   /** What converge()'s steps may use of this engine (already inside the instance's serialize()). */
   private readonly parts: StepEngine;
 
@@ -59,6 +62,7 @@ class LocalEngine implements Engine {
     this.users = users;
     this.log = log;
     this.startTimeoutMs = startTimeoutMs;
+    this.balancers = new Balancers(log);
     this.parts = {
       layout,
       templates,
@@ -277,6 +281,18 @@ class LocalEngine implements Engine {
     return replicas(s.sock, s.port).catch(() => []);
   }
 
+  async replayDelay(id: string): Promise<{ bytes: number; seconds: number } | undefined> {
+    const s = this.socketOrUndefined(id);
+    return s ? replayDelay(s.sock, s.port).catch(() => undefined) : undefined;
+  }
+
+  dropSlots(id: string, slots: string[]): Promise<void> {
+    return this.serialize(id, async () => {
+      const s = this.socketOrUndefined(id);
+      if (s) await dropSlots(s.sock, s.port, slots);
+    });
+  }
+
   async probe(id: string, timeoutMs: number): Promise<boolean> {
     const s = this.socketOrUndefined(id);
     return s ? probe(s.sock, s.port, timeoutMs) : false;
@@ -381,8 +397,17 @@ class LocalEngine implements Engine {
     });
   }
 
+  ensureBalancer(spec: BalancerSpec): Promise<void> {
+    return this.balancers.ensure(spec);
+  }
+
+  removeBalancer(id: string): Promise<void> {
+    return this.balancers.remove(id);
+  }
+
   async stopAll(): Promise<void> {
     await this.templates.abort();
+    await this.balancers.closeAll();
     const ids = [...this.known].filter(([, k]) => k.pid !== undefined || k.mounted).map(([id]) => id);
     const results = await Promise.allSettled(ids.map((id) => this.stop(id)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -165,6 +165,32 @@ export async function ensureSlots(sock: string, port: number, slots: string[]): 
   }
 }
 
+/** A standby's replay delay (see Engine.replayDelay), measured on the standby itself. */
+export async function replayDelay(sock: string, port: number): Promise<{ bytes: number; seconds: number }> {
+  const client = await quickClient(sock, port, 5000);
+  try {
+    const { rows } = await client.query(
+      `SELECT COALESCE(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::float8 AS bytes,
+              CASE WHEN pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
+                   ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8 AS seconds`,
+    );
+    return { bytes: Math.max(0, Number(rows[0].bytes)), seconds: Math.max(0, Number(rows[0].seconds)) };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Drops those of the slots that exist and are not in use (WAL is no longer kept for them). */
+export async function dropSlots(sock: string, port: number, slots: string[]): Promise<void> {
+  if (!slots.length) return;
+  const client = await superuserClient(sock, port);
+  try {
+    await client.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1) AND NOT active', [slots]);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** Promotes the standby whose postmaster is pid; resolves once it accepts writes. */
 export async function promote(dataDir: string, pid: number, runAs: RunAs, timeoutMs = 60_000): Promise<void> {
   const file = path.join(dataDir, 'promote');

@@ -6,8 +6,11 @@ import { formatApiTime, ZERO_TIME } from '../../core/time.ts';
 import { IPV6_LOOPBACK } from '../../core/host.ts';
 import type { TagPair } from '../../core/tags.ts';
 
-/** tags: the instance's TagList, from the store's resource tags (src/store/tags.ts). */
-export function dbInstanceView(row: InstanceRow, account: Account, tags: TagPair[]): Record<string, unknown> {
+/**
+ * tags: the instance's TagList, from the store's resource tags (src/store/tags.ts); readOnlyNum: how
+ * many read-only instances a master has (src/store/readonly.ts readOnlyCounts).
+ */
+export function dbInstanceView(row: InstanceRow, account: Account, tags: TagPair[], readOnlyNum = 0): Record<string, unknown> {
   const nodes = JSON.parse(row.node_set) as Array<{ Role: string; Zone: string; DedicatedClusterId?: string }>;
   const hasAddress = Boolean(row.host);
   return {
@@ -25,7 +28,7 @@ export function dbInstanceView(row: InstanceRow, account: Account, tags: TagPair
     DBMajorVersion: row.db_major_version,
     DBVersion: row.db_version,
     DBKernelVersion: row.db_kernel_version,
-    DBInstanceType: 'primary',
+    DBInstanceType: row.master_id ? 'readonly' : 'primary',
     DBInstanceVersion: 'standard',
     DBCharset: row.charset,
     CreateTime: formatApiTime(row.created_at),
@@ -52,9 +55,9 @@ export function dbInstanceView(row: InstanceRow, account: Account, tags: TagPair
     Uid: Number(account.uin.slice(-6)),
     ProjectId: row.project_id,
     TagList: tags,
-    MasterDBInstanceId: '',
-    ReadOnlyInstanceNum: 0,
-    StatusInReadonlyGroup: '',
+    MasterDBInstanceId: row.master_id ?? '',
+    ReadOnlyInstanceNum: row.master_id ? 0 : readOnlyNum,
+    StatusInReadonlyGroup: statusInGroup(row),
     OfflineTime: ZERO_TIME,
     DBNodeSet: nodes.map((n) => ({ Role: n.Role, Zone: n.Zone, DedicatedClusterId: n.DedicatedClusterId ?? '' })),
     IsSupportTDE: row.tde === 1 ? 1 : 0,
@@ -74,4 +77,12 @@ export function dbInstanceView(row: InstanceRow, account: Account, tags: TagPair
     DeletionProtection: row.deletion_protection === 1,
     DBInstanceStorageType: row.storage_type,
   };
+}
+
+/**
+ * A read-only instance's state in its read-only group: '' outside a group; 'ok' while it is in the
+ * group's spread. The vendor documents no values; 'ok' is the ReadOnlyGroup Status word of a group that serves.
+ */
+function statusInGroup(row: InstanceRow): string {
+  return row.master_id && row.ro_group_id ? 'ok' : '';
 }

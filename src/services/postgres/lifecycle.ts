@@ -72,3 +72,13 @@ export function checkDatabaseName(name: string, field = 'DatabaseName'): void {
       `The ${field} "${name}" is invalid: it must be 1-63 letters, digits or underscores, not start with a digit, and not be postgres, template0 or template1.`,
     );
 }
+
+/**
+ * Accounts and databases are the master's: a read-only instance has them by replication and cannot
+ * take a change of its own (its server is a standby). The real code is undocumented; the parameter is
+ * what is wrong, so the generic invalid-value code, naming the master to use.
+ */
+export function refuseOnReadOnly(row: InstanceRow, action: string): void {
+  if (row.master_id)
+    throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `${action} is not possible on read-only instance ${row.id}: it has its master's accounts and databases; call it on ${row.master_id}.`);
+}

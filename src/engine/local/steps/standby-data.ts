@@ -16,7 +16,7 @@ export const standbyData: Step = {
     const repl = spec.replication;
     if (repl?.role !== 'standby') return;
     const { log } = engine;
-    c.upstream = engine.socketOf(repl.upstream) ?? { sock: engine.layout.instance(repl.upstream).sock, port: spec.port };
+    c.upstream = engine.socketOf(repl.upstream) ?? { sock: engine.layout.instance(repl.upstream).sock, port: repl.upstreamPort ?? spec.port };
     let rebuilt = false;
     if (c.version !== undefined && !isStandbyData(p.data)) {
       log.warn({ id: spec.id, upstream: repl.upstream }, 'rebuilding a former primary as a standby');

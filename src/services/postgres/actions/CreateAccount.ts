@@ -5,7 +5,7 @@ import { ApiError } from '../../../core/errors.ts';
 import { scramVerifier } from '../../../core/scram.ts';
 import { ensureAdminAccount, insertAccount, listAccounts } from '../../../store/lifecycle.ts';
 import { checkPassword } from '../rules.ts';
-import { checkRemark, checkUserName, findInstance, requireStatus, SETTLED } from '../lifecycle.ts';
+import { checkRemark, checkUserName, findInstance, requireStatus, SETTLED, refuseOnReadOnly } from '../lifecycle.ts';
 import { touchInstance } from '../accounts.ts';
 
 interface Request {
@@ -31,6 +31,7 @@ export default defineAction<Request, Record<string, never>>({
   },
   async handle(ctx, req) {
     const row = await findInstance(ctx, req.DBInstanceId);
+    refuseOnReadOnly(row, 'CreateAccount');
     requireStatus(row, SETTLED, 'CreateAccount');
     checkUserName(req.UserName);
     if (req.Type !== 'normal' && req.Type !== 'tencentDBSuper')

@@ -2,7 +2,7 @@
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { getDatabase, insertDatabase } from '../../../store/lifecycle.ts';
-import { checkDatabaseName, findInstance, requireStatus } from '../lifecycle.ts';
+import { checkDatabaseName, findInstance, requireStatus, refuseOnReadOnly } from '../lifecycle.ts';
 import { findAccount, touchInstance } from '../accounts.ts';
 
 interface Request {
@@ -31,6 +31,7 @@ export default defineAction<Request, Record<string, never>>({
   },
   async handle(ctx, req) {
     const row = await findInstance(ctx, req.DBInstanceId);
+    refuseOnReadOnly(row, 'CreateDatabase');
     // A new database takes space: not while the instance is read-only at its storage quota.
     requireStatus(row, ['running'], 'CreateDatabase');
     checkDatabaseName(req.DatabaseName);

@@ -3,7 +3,7 @@
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { updateAccount } from '../../../store/lifecycle.ts';
-import { findInstance, requireStatus, SETTLED } from '../lifecycle.ts';
+import { findInstance, requireStatus, SETTLED, refuseOnReadOnly } from '../lifecycle.ts';
 import { findAccount, touchInstance } from '../accounts.ts';
 
 export default defineAction<{ DBInstanceId: string; UserName: string }, Record<string, never>>({
@@ -16,6 +16,7 @@ export default defineAction<{ DBInstanceId: string; UserName: string }, Record<s
   },
   async handle(ctx, req) {
     const row = await findInstance(ctx, req.DBInstanceId);
+    refuseOnReadOnly(row, 'DeleteAccount');
     requireStatus(row, SETTLED, 'DeleteAccount');
     const account = await findAccount(ctx, row, req.UserName);
     if (account.name === row.admin_name)

@@ -2,7 +2,7 @@
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { getDatabase, updateDatabase } from '../../../store/lifecycle.ts';
-import { findInstance, requireStatus, SETTLED } from '../lifecycle.ts';
+import { findInstance, requireStatus, SETTLED, refuseOnReadOnly } from '../lifecycle.ts';
 import { touchInstance } from '../accounts.ts';
 
 export default defineAction<{ DBInstanceId: string; DatabaseName: string }, Record<string, never>>({
@@ -15,6 +15,7 @@ export default defineAction<{ DBInstanceId: string; DatabaseName: string }, Reco
   },
   async handle(ctx, req) {
     const row = await findInstance(ctx, req.DBInstanceId);
+    refuseOnReadOnly(row, 'DeleteDatabase');
     requireStatus(row, SETTLED, 'DeleteDatabase');
     const d = await getDatabase(ctx.db, row.id, req.DatabaseName);
     if (!d || d.status === 'deleting') throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `The database ${req.DatabaseName} does not exist in instance ${row.id}.`);

@@ -41,8 +41,10 @@ export default defineAction<Request, { TotalCount: number; Details: Record<strin
     if (!key) throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `OrderBy "${req.OrderBy}" is invalid; valid values: createTime, name, updateTime.`);
     const dir = (req.OrderByType ?? 'desc').toLowerCase();
     if (dir !== 'asc' && dir !== 'desc') throw new ApiError('InvalidParameterValue.InvalidParameterValueError', `OrderByType "${req.OrderByType}" is invalid; valid values: asc, desc.`);
-    await ensureAdminAccount(ctx.db, row);
-    const rows = await listAccounts(ctx.db, row.id);
+    // A read-only instance has its master's roles (replicated): the master's accounts, under its own ID.
+    const source = row.master_id ? await findInstance(ctx, row.master_id) : row;
+    await ensureAdminAccount(ctx.db, source);
+    const rows = (await listAccounts(ctx.db, source.id)).map((a) => ({ ...a, instance_id: row.id }));
     rows.sort((a, b) => {
       const c = key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
       return dir === 'asc' ? c : -c;

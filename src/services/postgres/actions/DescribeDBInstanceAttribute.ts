@@ -3,6 +3,7 @@ import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { getInstance } from '../../../store/instances.ts';
 import { dbInstanceView } from '../instanceView.ts';
+import { readOnlyCounts } from '../../../store/readonly.ts';
 import { instanceTags } from '../tags.ts';
 
 export default defineAction<{ DBInstanceId: string }, { DBInstance: Record<string, unknown> }>({
@@ -16,6 +17,7 @@ export default defineAction<{ DBInstanceId: string }, { DBInstance: Record<strin
     const row = await getInstance(ctx.db, ctx.account.uin, req.DBInstanceId);
     if (!row || row.region !== ctx.region) throw new ApiError('ResourceNotFound.InstanceNotFoundError', `The instance ${req.DBInstanceId} does not exist.`);
     const tags = await instanceTags(ctx.db, ctx.account.uin, row.region, [row.id]);
-    return { DBInstance: dbInstanceView(row, ctx.account, tags.get(row.id) ?? []) };
+    const ro = await readOnlyCounts(ctx.db, [row.id]);
+    return { DBInstance: dbInstanceView(row, ctx.account, tags.get(row.id) ?? [], ro.get(row.id) ?? 0) };
   },
 });

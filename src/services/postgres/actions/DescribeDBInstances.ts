@@ -4,6 +4,7 @@ import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import type { InstanceRow } from '../../../store/instances.ts';
 import { dbInstanceView } from '../instanceView.ts';
+import { readOnlyCounts } from '../../../store/readonly.ts';
 import { instanceTags } from '../tags.ts';
 import type { TagPair } from '../../../core/tags.ts';
 import { pageOf } from '../paging.ts';
@@ -78,6 +79,8 @@ export default defineAction<Request, { TotalCount: number; DBInstanceSet: Record
       const c = key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : 1;
       return direction === 'asc' ? c : -c;
     });
-    return { TotalCount: matched.length, DBInstanceSet: matched.slice(offset, offset + limit).map((c) => dbInstanceView(c.row, ctx.account, c.tags)) };
+    const page = matched.slice(offset, offset + limit);
+    const ro = await readOnlyCounts(ctx.db, page.map((c) => c.row.id));
+    return { TotalCount: matched.length, DBInstanceSet: page.map((c) => dbInstanceView(c.row, ctx.account, c.tags, ro.get(c.row.id) ?? 0)) };
   },
 });

@@ -2,6 +2,7 @@
 // once (desired state "destroyed"); the reconciler removes its data directory and frees its address.
 import { defineAction } from '../../../core/action.ts';
 import { changeInstance } from '../../../store/lifecycle.ts';
+import { readOnlyInstancesOf } from '../../../store/readonly.ts';
 import { dropResourceTags } from '../../../store/tags.ts';
 import { instanceResource } from '../tags.ts';
 import { checkDeletionProtection, DESTROYABLE, findInstance, requireStatus, statusDenied } from '../lifecycle.ts';
@@ -23,6 +24,12 @@ export default defineAction<{ DBInstanceId: string }, Record<string, never>>({
     const gen = await ctx.db.transaction().execute(async (trx) => {
       const g = await changeInstance(trx, row.id, DESTROYABLE, { desired_state: 'destroyed', updated_at: now });
       if (g !== undefined) await dropResourceTags(trx, ctx.account.uin, [instanceResource(row.region, row.id)]);
+      // A master's read-only instances go with it (isolated with it before).
+      if (g !== undefined && !row.master_id)
+        for (const ro of await readOnlyInstancesOf(trx, row.id)) {
+          await changeInstance(trx, ro.id, undefined, { desired_state: 'destroyed', updated_at: now });
+          await dropResourceTags(trx, ctx.account.uin, [instanceResource(ro.region, ro.id)]);
+        }
       return g;
     });
     if (gen === undefined) throw statusDenied(row, 'DestroyDBInstance');

@@ -3,6 +3,7 @@
 import { defineAction } from '../../../core/action.ts';
 import { ApiError } from '../../../core/errors.ts';
 import { changeInstance } from '../../../store/lifecycle.ts';
+import { readOnlyInstancesOf } from '../../../store/readonly.ts';
 import { checkDeletionProtection, findInstance, ISOLATABLE_OR_FAILED, requireStatus, statusDenied } from '../lifecycle.ts';
 
 export default defineAction<{ DBInstanceIdSet: string[] }, Record<string, never>>({
@@ -20,7 +21,13 @@ export default defineAction<{ DBInstanceIdSet: string[] }, Record<string, never>
     checkDeletionProtection(row, 'IsolateDBInstances');
     requireStatus(row, ISOLATABLE_OR_FAILED, 'IsolateDBInstances');
     const now = ctx.clock.now().toISOString();
-    const gen = await changeInstance(ctx.db, row.id, ISOLATABLE_OR_FAILED, { desired_state: 'stopped', status: 'isolating', updated_at: now });
+    // A master's read-only instances are isolated with it (they cannot serve without it), in the same transaction.
+    const gen = await ctx.db.transaction().execute(async (trx) => {
+      const g = await changeInstance(trx, row.id, ISOLATABLE_OR_FAILED, { desired_state: 'stopped', status: 'isolating', updated_at: now });
+      if (g !== undefined && !row.master_id)
+        for (const ro of await readOnlyInstancesOf(trx, row.id)) await changeInstance(trx, ro.id, ISOLATABLE_OR_FAILED, { desired_state: 'stopped', status: 'isolating', updated_at: now });
+      return g;
+    });
     if (gen === undefined) throw statusDenied(row, 'IsolateDBInstances');
     ctx.log.info({ instance: row.id }, 'instance isolating');
     ctx.wakeReconciler();

@@ -1,7 +1,7 @@
 // LockAccount: the account becomes NOLOGIN: it can no longer log in and its sessions are ended (status 3, modifying, until the reconciler applied it).
 import { defineAction } from '../../../core/action.ts';
 import { updateAccount } from '../../../store/lifecycle.ts';
-import { findInstance, requireStatus, SETTLED } from '../lifecycle.ts';
+import { findInstance, requireStatus, SETTLED, refuseOnReadOnly } from '../lifecycle.ts';
 import { findAccount, touchInstance } from '../accounts.ts';
 
 export default defineAction<{ DBInstanceId: string; UserName: string }, Record<string, never>>({
@@ -14,6 +14,7 @@ export default defineAction<{ DBInstanceId: string; UserName: string }, Record<s
   },
   async handle(ctx, req) {
     const row = await findInstance(ctx, req.DBInstanceId);
+    refuseOnReadOnly(row, 'LockAccount');
     requireStatus(row, SETTLED, 'LockAccount');
     const account = await findAccount(ctx, row, req.UserName);
     const now = ctx.clock.now().toISOString();

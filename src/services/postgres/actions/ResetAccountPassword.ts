@@ -4,7 +4,7 @@ import { defineAction } from '../../../core/action.ts';
 import { scramVerifier } from '../../../core/scram.ts';
 import { updateAccount } from '../../../store/lifecycle.ts';
 import { checkPassword } from '../rules.ts';
-import { findInstance, requireStatus, SETTLED } from '../lifecycle.ts';
+import { findInstance, requireStatus, SETTLED, refuseOnReadOnly } from '../lifecycle.ts';
 import { findAccount, touchInstance } from '../accounts.ts';
 
 export default defineAction<{ DBInstanceId: string; UserName: string; Password: string }, Record<string, never>>({
@@ -18,6 +18,7 @@ export default defineAction<{ DBInstanceId: string; UserName: string; Password: 
   },
   async handle(ctx, req) {
     const row = await findInstance(ctx, req.DBInstanceId);
+    refuseOnReadOnly(row, 'ResetAccountPassword');
     requireStatus(row, SETTLED, 'ResetAccountPassword');
     const account = await findAccount(ctx, row, req.UserName);
     checkPassword(req.Password, 'Password');
