@@ -493,5 +493,7 @@ export function specOf(row: InstanceRow, host: string, port: number): InstanceSp
     ...(row.ipv6 === 1 ? { alsoListen: [IPV6_LOOPBACK] } : {}),
     ...parameterSettings(row),
     readOnly: row.read_only === 1,
+    // Every instance archives its WAL into its own backup store (TDE ones not: see steps/archive.ts).
+    archive: { store: row.id },
   };
 }

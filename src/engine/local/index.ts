@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { HostCapacity } from '../../core/host.ts';
-import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
+import type { ArchivedWal, BaseBackupResult, DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAsResolver } from './runas.ts';
 import { Layout } from './layout.ts';
@@ -25,6 +25,7 @@ import { CONF_FILE, synchronousNames, withSetting } from './config.ts';
 import { writeIfChanged } from './files.ts';
 import { removeOrphans } from './orphans.ts';
 import { readSettings } from './settings.ts';
+import { archivedWal, sealArchive, takeBaseBackup } from './backup.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -119,6 +120,7 @@ class LocalEngine implements Engine {
       known,
       made: false,
       conf: {},
+      startConf: {},
       confChanged: false,
       args: [],
       lap: (name, since) => (timings[name] = Math.round(performance.now() - since)),
@@ -381,6 +383,28 @@ class LocalEngine implements Engine {
     });
   }
 
+  takeBaseBackup(id: string, store: string, backup: string): Promise<BaseBackupResult> {
+    // Not serialized: a backup may take long and must not hold up the instance's other operations.
+    const { sock, port } = this.socket(id);
+    const major = fs.readFileSync(path.join(this.layout.instance(id).data, 'PG_VERSION'), 'utf8').trim();
+    return takeBaseBackup({ layout: this.layout, major: Number(major), dataDir: this.layout.instance(id).data, sock, port, store, backup });
+  }
+
+  async removeBaseBackup(store: string, backup: string): Promise<void> {
+    const base = this.layout.backupStore(store).base;
+    await fs.promises.rm(path.join(base, `${backup}.partial`), { recursive: true, force: true });
+    await fs.promises.rm(path.join(base, backup), { recursive: true, force: true });
+  }
+
+  sealArchive(id: string, store: string): Promise<void> {
+    const { sock, port } = this.socket(id);
+    return sealArchive(this.layout, sock, port, store);
+  }
+
+  archivedWal(store: string): Promise<ArchivedWal[]> {
+    return archivedWal(this.layout, store);
+  }
+
   async stopAll(): Promise<void> {
     await this.templates.abort();
     const ids = [...this.known].filter(([, k]) => k.pid !== undefined || k.mounted).map(([id]) => id);
@@ -420,6 +444,7 @@ export async function createLocalEngine(opts: LocalEngineOptions): Promise<Engin
   const own = () => {};
   ensureDir(layout.templates, mode, own);
   ensureDir(layout.instances, mode, own);
+  ensureDir(layout.backups, mode, own);
   runAs.checkTraversable(layout.templates);
   runAs.checkTraversable(layout.instances);
   const bins = await findBinaries(runAs);
