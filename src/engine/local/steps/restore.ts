@@ -40,7 +40,8 @@ export const restoreData: Step = {
   name: 'restore data',
   async run(c, engine) {
     const { spec, paths: p, runAs } = c;
-    if (!spec.restore) return;
+    // A standby is made from its primary (standbyData), never from the backup.
+    if (!spec.restore || spec.replication?.role === 'standby') return;
     if (dataVersion(p.data) !== undefined) {
       // Restoring still (a restart during recovery): its settings stay until it is promoted.
       if (fs.existsSync(restoreWal(c)) && Number(spec.major) >= 12 && recovering(p.data)) Object.assign(c.conf, recoverySettings(c));
@@ -77,7 +78,7 @@ export const restoreFinish: Step = {
   name: 'restore finish',
   async run(c, engine) {
     const { spec, paths: p } = c;
-    if (!spec.restore || !fs.existsSync(restoreWal(c))) return;
+    if (!spec.restore || spec.replication?.role === 'standby' || !fs.existsSync(restoreWal(c))) return;
     const t = performance.now();
     const deadline = Date.now() + RESTORE_TIMEOUT_MS;
     for (;;) {
