@@ -25,12 +25,15 @@ export const isRestoring = (instanceDir: string): boolean => fs.existsSync(path.
 const restoreWal = (c: Converge) => path.join(c.paths.dir, 'restore-wal');
 const recovering = (data: string) => fs.existsSync(path.join(data, 'recovery.signal')) || fs.existsSync(path.join(data, 'recovery.conf'));
 
+/** A timestamptz as the recovery_target_time setting reads it (no ISO "T"/"Z"). */
+const pgTimestamp = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '+00');
+
 /** The recovery settings of a restore (pgcloud.conf on 12+, recovery.conf before). */
 function recoverySettings(c: Converge): Record<string, string> {
   const r = c.spec.restore!;
   return {
     restore_command: `cp ${sh(restoreWal(c) + '/')}%f "%p"`,
-    ...(r.targetTime ? { recovery_target_time: new Date(r.targetTime).toISOString() } : { recovery_target: 'immediate' }),
+    ...(r.targetTime ? { recovery_target_time: pgTimestamp(new Date(r.targetTime)) } : { recovery_target: 'immediate' }),
     recovery_target_action: 'promote',
     recovery_target_timeline: 'latest',
   };
