@@ -11,6 +11,7 @@ import { createLocalEngine } from '../engine/local/index.ts';
 import { encryptionMissing } from '../engine/local/encryption.ts';
 import { Reconciler } from '../reconciler/index.ts';
 import { BillingLoop } from '../reconciler/billing.ts';
+import { BackupRunner } from '../reconciler/backups.ts';
 import { loadRegistry } from '../server/registry.ts';
 import { buildServer } from '../server/app.ts';
 import { ensureDefaultCredentials } from './credentials.ts';
@@ -47,6 +48,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   const clock = new OffsetClock();
   const reconciler = new Reconciler({ db, engine, config, clock, log: log.child({ mod: 'reconciler' }) });
   const billing = new BillingLoop({ db, config, clock, log: log.child({ mod: 'billing' }), wakeReconciler: () => reconciler.wake() });
+  const backups = new BackupRunner({ db, engine, clock, log: log.child({ mod: 'backups' }) });
   const registry = await registryLoad;
   const app = await buildServer({
     config, db, box, catalog, registry, log, clock, signatureClock: systemClock,
@@ -55,6 +57,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
 
   await billing.start();
   await reconciler.start();
+  await backups.start();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -74,6 +77,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
       (closing ??= (async () => {
         await app.close();
         await billing.stop();
+        await backups.stop();
         await reconciler.stop();
         await engine.stopAll();
         await db.destroy();

@@ -40,6 +40,41 @@ export interface InstanceSpec {
    * written to disk). Chosen when the data directory is first made: an existing cluster is never switched.
    */
   encryption?: { passphrase: string };
+  /**
+   * Continuous WAL archiving into the engine's backup store of this name (the instance's, shared by its
+   * HA nodes: whichever is primary archives there). Undefined: no archiving.
+   */
+  archive?: { store: string };
+  /**
+   * A new data directory is made from this base backup of that store, then recovers from the store's
+   * archived WAL up to targetTime (ISO; undefined: only until the backup is consistent) and is
+   * promoted. Only used when the data directory is first made.
+   */
+  restore?: { store: string; backup: string; targetTime?: string };
+}
+
+/** A base backup as the engine took it (see Engine.takeBaseBackup). */
+export interface BaseBackupResult {
+  startLsn: string;
+  stopLsn: string;
+  timeline: number;
+  /** The WAL segment recovery from this backup starts at. */
+  startWal: string;
+  /** Server clock when the backup started and when it was complete (consistent from stopLsn on). */
+  startedAt: Date;
+  stoppedAt: Date;
+  /** Bytes of the backup's files. */
+  size: number;
+  files: number;
+  /** sha256 of its manifest.json (which lists every file with its sha256). */
+  manifestSha256: string;
+}
+
+/** The archived WAL of a backup store (see Engine.archivedWal). */
+export interface ArchivedWal {
+  name: string;
+  size: number;
+  modifiedAt: Date;
 }
 
 /**
@@ -201,6 +236,21 @@ export interface Engine {
   ensureBalancer?(spec: BalancerSpec): Promise<void>;
   /** Stops the balancer and ends its connections. Idempotent. */
   removeBalancer?(id: string): Promise<void>;
+  /**
+   * A base backup of the running primary id into the backup store (through the low-level backup API;
+   * its WAL is in the store's archive once this resolves). A partial earlier attempt of the same backup
+   * is removed first, so a backup interrupted by a crash is simply taken again.
+   */
+  takeBaseBackup?(id: string, store: string, backup: string): Promise<BaseBackupResult>;
+  /** Removes a base backup from the store (idempotent). */
+  removeBaseBackup?(store: string, backup: string): Promise<void>;
+  /**
+   * Makes the running primary id write a commit record now, end its WAL segment and waits until the
+   * segment is in the store's archive: afterwards every moment up to now can be recovered to.
+   */
+  sealArchive?(id: string, store: string): Promise<void>;
+  /** The WAL files in the store's archive, oldest first. */
+  archivedWal?(store: string): Promise<ArchivedWal[]>;
   /** Stops every server this engine started or adopted and any template still being made (graceful shutdown of the service). */
   stopAll(): Promise<void>;
 }

@@ -450,6 +450,18 @@ export class Reconciler {
     return { encryption: { passphrase: unwrapDataKey(boxFor(this.deps.config.dataDir), key, row.dek_blob, row.id) } };
   }
 
+  /**
+   * Before a clone to a moment is made: the source's WAL up to now is archived, with a commit record
+   * after the moment (recovery to a time stops at the first commit after it; 13+ refuse to end without one).
+   * A source no longer serving has archived all it will: its recovery window ends there.
+   */
+  private async sealSource(row: InstanceRow): Promise<void> {
+    const source = await this.deps.db.selectFrom('instances').selectAll().where('id', '=', row.restore_source!).executeTakeFirst();
+    if (!source || source.desired_state !== 'running' || !this.deps.engine.sealArchive) return;
+    if (!(await this.deps.engine.observe(primaryEngineId(source))).running) return;
+    await this.deps.engine.sealArchive(primaryEngineId(source), source.id);
+  }
+
   private async reconcile(queued: InstanceRow): Promise<void> {
     const { db, engine, config, log } = this.deps;
     if (!(await this.claim(queued.id))) return;
@@ -511,6 +523,7 @@ export class Reconciler {
       }
       // The bound security groups' ingress policies for this port become the server's pg_hba.conf.
       const spec = await this.specFor(row, host, port);
+      if (row.restore_target && ['applying', 'initing'].includes(row.status)) await this.sealSource(row);
       if (haOf(row)) await this.ha.converge(row, spec, row.restart_pending === 1);
       else if (row.master_id) await this.convergeReadOnly(row, spec);
       else if (row.restart_pending === 1) await engine.restart(spec);
@@ -584,5 +597,11 @@ export function specOf(row: InstanceRow, host: string, port: number): InstanceSp
     ...(row.ipv6 === 1 ? { alsoListen: [IPV6_LOOPBACK] } : {}),
     ...parameterSettings(row),
     readOnly: row.read_only === 1,
+    // Every instance archives its WAL into its own backup store (TDE ones not: see steps/archive.ts).
+    archive: { store: row.id },
+    // A clone: its data directory is made from the source's backup (only when first made).
+    ...(row.restore_source && row.restore_backup
+      ? { restore: { store: row.restore_source, backup: row.restore_backup, ...(row.restore_target ? { targetTime: row.restore_target } : {}) } }
+      : {}),
   };
 }

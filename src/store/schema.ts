@@ -86,6 +86,10 @@ export interface InstancesTable {
   ro_upstream: ColumnType<string | null, string | null | undefined, string | null>;
   ro_group_id: ColumnType<string | null, string | null | undefined, string | null>;
   ro_weight: Generated<number>;
+  // 013_base_backups: a clone's source, base backup and recovery target (ISO; null: the backup's end).
+  restore_source: ColumnType<string | null, string | null | undefined, string | null>;
+  restore_backup: ColumnType<string | null, string | null | undefined, string | null>;
+  restore_target: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrdersTable {
@@ -400,6 +404,43 @@ export interface ReadonlyGroupsTable {
   updated_at: string;
 }
 
+// 013_base_backups: the base backup catalogue (src/store/baseBackups.ts).
+export interface BaseBackupsTable {
+  id: string; // BaseBackupId
+  seq: number; // creation order
+  instance_id: string;
+  uin: string;
+  name: string;
+  method: string; // physical
+  mode: string; // manual | automatic
+  state: string; // init | running | finished | failed | canceled
+  size: number; // bytes of the backup's files
+  file_count: number;
+  start_time: string | null; // ISO, the server's clock
+  finish_time: string | null;
+  expire_time: string | null;
+  start_lsn: string | null;
+  stop_lsn: string | null;
+  timeline: number | null;
+  start_wal: string | null;
+  manifest_sha256: string | null; // sha256 of manifest.json, which has each file's sha256
+  attempts: number;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LogBackupsTable {
+  id: string;
+  instance_id: string;
+  uin: string;
+  name: string; // WAL file name
+  size: number;
+  finish_time: string; // ISO, when it was archived
+  expire_time: string | null;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -429,4 +470,6 @@ export interface Database {
   parameter_templates: ParameterTemplatesTable;
   backup_plans: BackupPlansTable;
   readonly_groups: ReadonlyGroupsTable;
+  base_backups: BaseBackupsTable;
+  log_backups: LogBackupsTable;
 }

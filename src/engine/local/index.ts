@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { HostCapacity } from '../../core/host.ts';
-import type { BalancerSpec, DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
+import type { ArchivedWal, BalancerSpec, BaseBackupResult, DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAsResolver } from './runas.ts';
 import { Layout } from './layout.ts';
@@ -26,6 +26,7 @@ import { writeIfChanged } from './files.ts';
 import { removeOrphans } from './orphans.ts';
 import { readSettings } from './settings.ts';
 import { Balancers } from './balancers.ts';
+import { archivedWal, sealArchive, takeBaseBackup } from './backup.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -123,6 +124,7 @@ class LocalEngine implements Engine {
       known,
       made: false,
       conf: {},
+      startConf: {},
       confChanged: false,
       args: [],
       lap: (name, since) => (timings[name] = Math.round(performance.now() - since)),
@@ -405,6 +407,28 @@ class LocalEngine implements Engine {
     return this.balancers.remove(id);
   }
 
+  takeBaseBackup(id: string, store: string, backup: string): Promise<BaseBackupResult> {
+    // Not serialized: a backup may take long and must not hold up the instance's other operations.
+    const { sock, port } = this.socket(id);
+    const major = fs.readFileSync(path.join(this.layout.instance(id).data, 'PG_VERSION'), 'utf8').trim();
+    return takeBaseBackup({ layout: this.layout, major: Number(major), dataDir: this.layout.instance(id).data, sock, port, store, backup });
+  }
+
+  async removeBaseBackup(store: string, backup: string): Promise<void> {
+    const base = this.layout.backupStore(store).base;
+    await fs.promises.rm(path.join(base, `${backup}.partial`), { recursive: true, force: true });
+    await fs.promises.rm(path.join(base, backup), { recursive: true, force: true });
+  }
+
+  sealArchive(id: string, store: string): Promise<void> {
+    const { sock, port } = this.socket(id);
+    return sealArchive(this.layout, sock, port, store);
+  }
+
+  archivedWal(store: string): Promise<ArchivedWal[]> {
+    return archivedWal(this.layout, store);
+  }
+
   async stopAll(): Promise<void> {
     await this.templates.abort();
     await this.balancers.closeAll();
@@ -445,6 +469,7 @@ export async function createLocalEngine(opts: LocalEngineOptions): Promise<Engin
   const own = () => {};
   ensureDir(layout.templates, mode, own);
   ensureDir(layout.instances, mode, own);
+  ensureDir(layout.backups, mode, own);
   runAs.checkTraversable(layout.templates);
   runAs.checkTraversable(layout.instances);
   const bins = await findBinaries(runAs);

@@ -3,6 +3,9 @@
 //   instances/<id>/data/              the instance's cluster (a copy of a template)
 //   instances/<id>/sock/              its Unix socket directory (mode 0700, PostgreSQL's user)
 //   instances/<id>/server.log         the postmaster's stderr
+//   backups/<store>/wal/              the archived WAL of an instance (its store: the service's instance id,
+//                                     shared by its HA nodes), never inside a data directory
+//   backups/<store>/base/<backup>/    its base backups: data/ (the files) and manifest.json (LSNs, checksums)
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
@@ -20,11 +23,20 @@ export class Layout {
   readonly root: string;
   readonly templates: string;
   readonly instances: string;
+  readonly backups: string;
 
   constructor(root: string) {
     this.root = path.resolve(root);
     this.templates = path.join(this.root, 'templates');
     this.instances = path.join(this.root, 'instances');
+    this.backups = path.join(this.root, 'backups');
+  }
+
+  /** The backup store of an instance: its WAL archive and base backups. */
+  backupStore(store: string): { dir: string; wal: string; base: string } {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(store) || store.includes('..')) throw new Error(`invalid backup store ${JSON.stringify(store)}`);
+    const dir = path.join(this.backups, store);
+    return { dir, wal: path.join(dir, 'wal'), base: path.join(dir, 'base') };
   }
 
   template(major: string, encoding: string): string {

@@ -46,7 +46,7 @@ const SKIP_FILES = new Set(['postmaster.pid', 'postmaster.opts', 'backup_label',
 const EMPTY_DIRS = new Set(['pg_wal', 'pg_replslot', 'pg_stat_tmp', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_subtrans']);
 
 /** Copies src into dst (made here), skipping what a base backup leaves out; files that vanish meanwhile are skipped. */
-async function copyTree(src: string, dst: string, top: boolean, chown: (p: string) => void): Promise<void> {
+export async function copyTree(src: string, dst: string, top: boolean, chown: (p: string) => void): Promise<void> {
   const st = await fs.promises.stat(src);
   await fs.promises.mkdir(dst, { mode: st.mode & 0o7777 });
   chown(dst);

@@ -19,6 +19,7 @@ export const configuration: Step = {
     const ident = writeIfChanged(path.join(p.data, 'pg_ident.conf'), renderIdent(peers), runAs.chown);
     const hba = writeIfChanged(path.join(p.data, 'pg_hba.conf'), renderHba(spec.accessRules, peers), runAs.chown);
     c.confChanged = conf || ident || hba;
-    c.args = postmasterArgs(spec, p.data, p.sock);
+    // The engine's restart-only settings win over the tenant's of the same name.
+    c.args = postmasterArgs({ ...spec, startSettings: { ...spec.startSettings, ...c.startConf } }, p.data, p.sock);
   },
 };

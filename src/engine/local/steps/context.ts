@@ -60,6 +60,8 @@ export interface Converge {
   upstream?: { sock: string; port: number };
   /** Engine settings for pgcloud.conf contributed by steps before `configuration` (e.g. replication). */
   readonly conf: Record<string, string>;
+  /** Restart-only engine settings contributed by steps before `configuration` (postmaster arguments; e.g. archive_mode). */
+  readonly startConf: Record<string, string>;
   /** pgcloud.conf or pg_hba.conf was rewritten by this call (a running server needs a reload). */
   confChanged: boolean;
   /** The postmaster's arguments for this spec (set by `configuration`). */

@@ -8,6 +8,8 @@ import { takeover } from './takeover.ts';
 import { standbyData } from './standby-data.ts';
 import { replicationSettings } from './replication-settings.ts';
 import { configuration } from './configuration.ts';
+import { archive } from './archive.ts';
+import { restoreData, restoreFinish } from './restore.ts';
 import { promotion } from './promotion.ts';
 import { sandbox } from './sandbox.ts';
 import { server } from './server.ts';
@@ -19,14 +21,17 @@ export type { Converge, Known, Step, StepEngine } from './context.ts';
 
 export const CONVERGE_STEPS: readonly Step[] = [
   encryption,
+  restoreData,
   dataDirectory,
   takeover,
   standbyData,
   replicationSettings,
+  archive,
   configuration,
   promotion,
   sandbox,
   server,
+  restoreFinish,
   adminRole,
   readOnly,
   slots,

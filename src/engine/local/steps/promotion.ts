@@ -4,13 +4,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findPostmaster, waitReady } from '../process.ts';
 import { isStandbyData, promote } from '../replication.ts';
+import { isRestoring } from './restore.ts';
 import type { Step } from './context.ts';
 
 export const promotion: Step = {
   name: 'promotion',
   async run(c, engine) {
     const { spec, paths: p } = c;
-    if (spec.replication?.role !== 'primary' || !isStandbyData(p.data)) return;
+    // A restore promotes itself at its recovery target (restoreFinish waits for it).
+    if (spec.replication?.role !== 'primary' || !isStandbyData(p.data) || isRestoring(p.dir)) return;
     const t = performance.now();
     const pm = findPostmaster(p.data);
     if (pm && (pm.status === 'standby' || (await waitReady(p.data, pm.pid, engine.startTimeoutMs)))) {
