@@ -40,6 +40,18 @@ export interface InstanceSpec {
    * written to disk). Chosen when the data directory is first made: an existing cluster is never switched.
    */
   encryption?: { passphrase: string };
+  /**
+   * TLS on (ssl = on) with a server certificate for address (its IP SAN, or DNS name) signed by this CA,
+   * made in the data directory (key 0600) and kept while it still fits. Undefined: ssl = off. The CA's
+   * key is used in memory (and a private temporary file while signing), never written beside the server.
+   */
+  tls?: TlsSpec;
+}
+
+export interface TlsSpec {
+  caCertPem: string;
+  caKeyPem: string;
+  address: string;
 }
 
 /**

@@ -79,6 +79,9 @@ export interface InstancesTable {
   // 012_faults: Semi-sync's current state ('sync' | 'async'; null single-node) and when provisioning was given up.
   sync_state: ColumnType<string | null, string | null | undefined, string | null>;
   failed_at: ColumnType<string | null, string | null | undefined, string | null>;
+  // 015_ssl: TLS on, and the connect address its server certificate is for.
+  ssl_enabled: Generated<number>;
+  ssl_address: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrdersTable {
@@ -370,6 +373,15 @@ export interface BackupPlansTable {
   updated_at: string;
 }
 
+// 015_ssl: each account's CA (src/store/ssl.ts); key_enc sealed by the service's secret box.
+export interface AccountCasTable {
+  uin: string;
+  token: string; // the CA certificate's download path segment (CAUrl)
+  cert_pem: string;
+  key_enc: string;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -398,4 +410,5 @@ export interface Database {
   instance_settings: InstanceSettingsTable;
   parameter_templates: ParameterTemplatesTable;
   backup_plans: BackupPlansTable;
+  account_cas: AccountCasTable;
 }

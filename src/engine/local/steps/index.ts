@@ -14,6 +14,7 @@ import { server } from './server.ts';
 import { adminRole } from './admin-role.ts';
 import { readOnly } from './read-only.ts';
 import { slots } from './slots.ts';
+import { tls, tlsLoaded } from './tls.ts';
 
 export type { Converge, Known, Step, StepEngine } from './context.ts';
 
@@ -23,10 +24,12 @@ export const CONVERGE_STEPS: readonly Step[] = [
   takeover,
   standbyData,
   replicationSettings,
+  tls,
   configuration,
   promotion,
   sandbox,
   server,
+  tlsLoaded,
   adminRole,
   readOnly,
   slots,
