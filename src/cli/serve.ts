@@ -51,6 +51,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   const app = await buildServer({
     config, db, box, catalog, registry, log, clock, signatureClock: systemClock,
     wakeReconciler: () => reconciler.wake(),
+    instanceCatalog: engine,
   });
 
   await billing.start();

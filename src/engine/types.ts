@@ -1,6 +1,7 @@
 // The engine turns a plain instance spec into a running PostgreSQL server and reports what it sees.
 // It knows nothing of Tencent: no zones, no orders, no API field names.
 import type { HostCapacity } from '../core/host.ts';
+import type { InstanceCatalog } from '../core/privileges.ts';
 
 export interface InstalledVersion {
   major: string; // "15"
@@ -132,7 +133,8 @@ export interface ObservedInstance {
   pid?: number;
 }
 
-export interface Engine {
+/** InstanceCatalog: object privileges on the running server, read and changed live (see core/privileges.ts). */
+export interface Engine extends InstanceCatalog {
   /** PostgreSQL versions whose binaries are installed, one per major. */
   installedVersions(): InstalledVersion[];
   /** Makes the template clusters for these majors and encodings ahead of time (idempotent). */

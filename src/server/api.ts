@@ -63,5 +63,6 @@ function actionContext(deps: ServerDeps, log: Logger, def: ActionDefinition, acc
       return (childLog ??= log.child({ requestId: trace.requestId, action: def.name }));
     },
     wakeReconciler: deps.wakeReconciler,
+    instanceCatalog: deps.instanceCatalog,
   };
 }

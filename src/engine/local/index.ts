@@ -18,6 +18,8 @@ import { ensureDir } from './files.ts';
 import { cleanTrash, provisionData, removeInstance } from './datadir.ts';
 import { findPostmaster, killAll, orphanedHelpers, scanProcesses, stopPostmaster } from './process.ts';
 import { dropDatabase, dropRole, ensureDatabase, ensureRole } from './roles.ts';
+import { changePrivileges, objectsOf, privilegesOf } from './privileges.ts';
+import type { ObjectRef, ObjectsQuery, PrivilegeChange } from '../../core/privileges.ts';
 import { isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
 import { conninfo, markStandby, probe, recoveryConf, replicas } from './replication.ts';
 import { CONVERGE_STEPS, type Converge, type Known, type StepEngine } from './steps/index.ts';
@@ -326,6 +328,25 @@ class LocalEngine implements Engine {
       const { sock, port } = this.socket(id);
       await dropDatabase(sock, port, name);
     });
+  }
+
+  // Object privileges (src/core/privileges.ts): reads go straight to the server; changes wait for any
+  // operation on the instance in progress, like the roles they apply to.
+  async privileges(id: string, role: string, objects: ObjectRef[]): Promise<string[][]> {
+    const { sock, port } = this.socket(id);
+    return privilegesOf(sock, port, role, objects);
+  }
+
+  changePrivileges(id: string, role: string, changes: PrivilegeChange[]): Promise<void> {
+    return this.serialize(id, async () => {
+      const { sock, port } = this.socket(id);
+      await changePrivileges(sock, port, role, changes);
+    });
+  }
+
+  async objects(id: string, query: ObjectsQuery): Promise<{ names: string[]; total: number }> {
+    const { sock, port } = this.socket(id);
+    return objectsOf(sock, port, query);
   }
 
   stop(id: string): Promise<void> {
