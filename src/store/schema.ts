@@ -82,6 +82,10 @@ export interface InstancesTable {
   // 015_ssl: TLS on, and the connect address its server certificate is for.
   ssl_enabled: Generated<number>;
   ssl_address: ColumnType<string | null, string | null | undefined, string | null>;
+  // 015_maintenance_window: HH:MM (Beijing time), hours (1-4), JSON weekday names.
+  maintain_start: Generated<string>;
+  maintain_duration: Generated<number>;
+  maintain_weekdays: Generated<string>;
 }
 
 export interface OrdersTable {
