@@ -52,6 +52,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
     config, db, box, catalog, registry, log, clock, signatureClock: systemClock,
     wakeReconciler: () => reconciler.wake(),
     instanceCatalog: engine,
+    instanceLogs: engine,
   });
 
   await billing.start();

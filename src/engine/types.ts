@@ -2,6 +2,7 @@
 // It knows nothing of Tencent: no zones, no orders, no API field names.
 import type { HostCapacity } from '../core/host.ts';
 import type { InstanceCatalog } from '../core/privileges.ts';
+import type { InstanceLogs } from '../core/logs.ts';
 
 export interface InstalledVersion {
   major: string; // "15"
@@ -133,8 +134,8 @@ export interface ObservedInstance {
   pid?: number;
 }
 
-/** InstanceCatalog: object privileges on the running server, read and changed live (see core/privileges.ts). */
-export interface Engine extends InstanceCatalog {
+/** InstanceCatalog and InstanceLogs: the running server's objects, privileges and log, read live (see core/privileges.ts, core/logs.ts). */
+export interface Engine extends InstanceCatalog, InstanceLogs {
   /** PostgreSQL versions whose binaries are installed, one per major. */
   installedVersions(): InstalledVersion[];
   /** Makes the template clusters for these majors and encodings ahead of time (idempotent). */

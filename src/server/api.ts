@@ -64,5 +64,6 @@ function actionContext(deps: ServerDeps, log: Logger, def: ActionDefinition, acc
     },
     wakeReconciler: deps.wakeReconciler,
     instanceCatalog: deps.instanceCatalog,
+    instanceLogs: deps.instanceLogs,
   };
 }

@@ -7,6 +7,7 @@ import type { Catalog } from '../core/catalog/types.ts';
 import type { Clock } from '../core/time.ts';
 import type { Registry } from './registry.ts';
 import type { InstanceCatalog } from '../core/privileges.ts';
+import type { InstanceLogs } from '../core/logs.ts';
 
 export interface ServerDeps {
   config: Config;
@@ -21,4 +22,6 @@ export interface ServerDeps {
   wakeReconciler(): void;
   /** The engine's live view of the servers' objects and privileges (see src/core/privileges.ts). */
   instanceCatalog?: InstanceCatalog;
+  /** The engine's reader of the servers' logs (see src/core/logs.ts). */
+  instanceLogs?: InstanceLogs;
 }

@@ -19,6 +19,8 @@ import { cleanTrash, provisionData, removeInstance } from './datadir.ts';
 import { findPostmaster, killAll, orphanedHelpers, scanProcesses, stopPostmaster } from './process.ts';
 import { dropDatabase, dropRole, ensureDatabase, ensureRole } from './roles.ts';
 import { changePrivileges, objectsOf, privilegesOf } from './privileges.ts';
+import { pruneServerLog, readServerLog } from './serverlog.ts';
+import type { LogRecord } from '../../core/logs.ts';
 import type { ObjectRef, ObjectsQuery, PrivilegeChange } from '../../core/privileges.ts';
 import { isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
 import { conninfo, markStandby, probe, recoveryConf, replicas } from './replication.ts';
@@ -347,6 +349,13 @@ class LocalEngine implements Engine {
   async objects(id: string, query: ObjectsQuery): Promise<{ names: string[]; total: number }> {
     const { sock, port } = this.socket(id);
     return objectsOf(sock, port, query);
+  }
+
+  /** The server's csvlog records in the window; files past the retention are removed on the way. */
+  async logRecords(id: string, from: Date, to: Date): Promise<LogRecord[]> {
+    const { data } = this.layout.instance(id);
+    pruneServerLog(data);
+    return readServerLog(data, from, to);
   }
 
   stop(id: string): Promise<void> {
