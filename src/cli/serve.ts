@@ -53,6 +53,8 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   const app = await buildServer({
     config, db, box, catalog, registry, log, clock, signatureClock: systemClock,
     wakeReconciler: () => reconciler.wake(),
+    instanceCatalog: engine,
+    instanceLogs: engine,
   });
 
   await billing.start();

@@ -8,6 +8,8 @@ import type { Database } from '../store/schema.ts';
 import type { Clock } from './time.ts';
 import type { Config } from './config.ts';
 import type { Catalog } from './catalog/types.ts';
+import type { InstanceCatalog } from './privileges.ts';
+import type { InstanceLogs } from './logs.ts';
 
 /** Field types as the Tencent documents name them. */
 export type FieldType =
@@ -45,6 +47,10 @@ export interface ActionContext {
   log: Logger;
   /** Tells the reconciler that desired state changed, so it runs now instead of at its next tick. */
   wakeReconciler(): void;
+  /** Object privileges on the instances' running servers (src/core/privileges.ts); absent without an engine. */
+  instanceCatalog?: InstanceCatalog;
+  /** The servers' logs (src/core/logs.ts); absent without an engine. */
+  instanceLogs?: InstanceLogs;
 }
 
 export interface ActionDefinition<Req = any, Res = Record<string, unknown>> {

@@ -1,6 +1,8 @@
 // The engine turns a plain instance spec into a running PostgreSQL server and reports what it sees.
 // It knows nothing of Tencent: no zones, no orders, no API field names.
 import type { HostCapacity } from '../core/host.ts';
+import type { InstanceCatalog } from '../core/privileges.ts';
+import type { InstanceLogs } from '../core/logs.ts';
 
 export interface InstalledVersion {
   major: string; // "15"
@@ -51,6 +53,18 @@ export interface InstanceSpec {
    * promoted. Only used when the data directory is first made.
    */
   restore?: { store: string; backup: string; targetTime?: string };
+  /**
+   * TLS on (ssl = on) with a server certificate for address (its IP SAN, or DNS name) signed by this CA,
+   * made in the data directory (key 0600) and kept while it still fits. Undefined: ssl = off. The CA's
+   * key is used in memory (and a private temporary file while signing), never written beside the server.
+   */
+  tls?: TlsSpec;
+}
+
+export interface TlsSpec {
+  caCertPem: string;
+  caKeyPem: string;
+  address: string;
 }
 
 /** A base backup as the engine took it (see Engine.takeBaseBackup). */
@@ -164,7 +178,8 @@ export interface BalancerSpec {
   members: Array<{ id: string; host: string; port: number; weight: number }>;
 }
 
-export interface Engine {
+/** InstanceCatalog and InstanceLogs: the running server's objects, privileges and log, read live (see core/privileges.ts, core/logs.ts). */
+export interface Engine extends InstanceCatalog, InstanceLogs {
   /** PostgreSQL versions whose binaries are installed, one per major. */
   installedVersions(): InstalledVersion[];
   /** Makes the template clusters for these majors and encodings ahead of time (idempotent). */

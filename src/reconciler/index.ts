@@ -13,6 +13,7 @@ import type { Clock } from '../core/time.ts';
 import { allocateAddress } from './address.ts';
 import { IPV6_LOOPBACK } from '../core/host.ts';
 import { accessRulesFor } from '../store/vpc.ts';
+import { tlsOf } from './ca.ts';
 import { HaController, engineIds, haOf, primaryEngineId } from './ha.ts';
 import { provisioningDuration, reconcileFailures, reconcilerBacklog } from '../core/metrics.ts';
 import { boxFor, findKey, unwrapDataKey } from '../store/kms.ts';
@@ -375,7 +376,12 @@ export class Reconciler {
 
   /** The instance's server spec at its address, with the security groups' rules as its pg_hba.conf. */
   private async specFor(row: InstanceRow, host: string, port: number): Promise<InstanceSpec> {
-    const spec: InstanceSpec = { ...specOf(row, host, port), accessRules: await accessRulesFor(this.deps.db, row.id, port), ...(await this.encryptionOf(row)) };
+    const spec: InstanceSpec = {
+      ...specOf(row, host, port),
+      accessRules: await accessRulesFor(this.deps.db, row.id, port),
+      ...(await this.encryptionOf(row)),
+      ...(await tlsOf(this.deps.db, boxFor(this.deps.config.dataDir), row, host, this.deps.clock.now())),
+    };
     if (row.master_id) return this.readOnlySpec(row, spec);
     // A master keeps a replication slot for each of its read-only instances (HA: beside its standby's).
     const slots = await readOnlySlotsOf(this.deps.db, row.id);

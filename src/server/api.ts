@@ -63,5 +63,7 @@ function actionContext(deps: ServerDeps, log: Logger, def: ActionDefinition, acc
       return (childLog ??= log.child({ requestId: trace.requestId, action: def.name }));
     },
     wakeReconciler: deps.wakeReconciler,
+    instanceCatalog: deps.instanceCatalog,
+    instanceLogs: deps.instanceLogs,
   };
 }

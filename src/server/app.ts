@@ -1,11 +1,12 @@
 // The server: the HTTP transport, then its routes in order — status (/healthz, /metrics), the web
-// console (/console), and the API 3.0 gateway (/, see api.ts for its stages).
+// console (/console), the CA certificates (/ssl/ca/, see ca.ts), and the API 3.0 gateway (/, see api.ts for its stages).
 import type { FastifyInstance } from 'fastify';
 import { createReplies } from './replies.ts';
 import { createHttpServer } from './http.ts';
 import { registerStatus } from './status.ts';
 import { registerConsole } from './console.ts';
 import { registerApi } from './api.ts';
+import { registerCa } from './ca.ts';
 import { ActionIndex } from './stages/resolve-action.ts';
 import type { ServerDeps } from './deps.ts';
 
@@ -20,6 +21,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = createHttpServer(deps.log, replies);
   registerStatus(app, deps.db);
   registerConsole(app);
+  registerCa(app, deps.db);
   registerApi(app, deps, index, replies);
   return app;
 }

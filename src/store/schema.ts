@@ -90,6 +90,13 @@ export interface InstancesTable {
   restore_source: ColumnType<string | null, string | null | undefined, string | null>;
   restore_backup: ColumnType<string | null, string | null | undefined, string | null>;
   restore_target: ColumnType<string | null, string | null | undefined, string | null>;
+  // 015_ssl: TLS on, and the connect address its server certificate is for.
+  ssl_enabled: Generated<number>;
+  ssl_address: ColumnType<string | null, string | null | undefined, string | null>;
+  // 015_maintenance_window: HH:MM (Beijing time), hours (1-4), JSON weekday names.
+  maintain_start: Generated<string>;
+  maintain_duration: Generated<number>;
+  maintain_weekdays: Generated<string>;
 }
 
 export interface OrdersTable {
@@ -441,6 +448,15 @@ export interface LogBackupsTable {
   created_at: string;
 }
 
+// 015_ssl: each account's CA (src/store/ssl.ts); key_enc sealed by the service's secret box.
+export interface AccountCasTable {
+  uin: string;
+  token: string; // the CA certificate's download path segment (CAUrl)
+  cert_pem: string;
+  key_enc: string;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -472,4 +488,5 @@ export interface Database {
   readonly_groups: ReadonlyGroupsTable;
   base_backups: BaseBackupsTable;
   log_backups: LogBackupsTable;
+  account_cas: AccountCasTable;
 }

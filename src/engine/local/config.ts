@@ -12,6 +12,8 @@ export { sizing, type Sizing } from '../../core/sizing.ts';
 
 /** The cluster's bootstrap superuser: pgcloud's own, reachable only over the instance's Unix socket. */
 export const BOOTSTRAP_USER = 'tencentdb_pgcloud';
+/** The logging collector's directory, relative to the data directory. */
+export const LOG_DIR = 'log';
 
 export const CONF_FILE = 'pgcloud.conf';
 export const INCLUDE_LINE = `include '${CONF_FILE}'`;
@@ -31,7 +33,9 @@ export function postmasterArgs(spec: InstanceSpec, dataDir: string, sockDir: str
     ['shared_buffers', `${s.sharedBuffersMb}MB`],
     ['max_connections', String(s.maxConnections)],
     ['huge_pages', 'off'],
-    ['logging_collector', 'off'],
+    // On for the csvlog (DescribeSlowQueryList, DescribeDBErrlogs): what the server logs after its
+    // start goes to the data directory's log/, server.log keeps what comes before (start-up errors).
+    ['logging_collector', 'on'],
   ]);
   // Tenant settings override the sizing defaults, never the address, sockets or logging.
   const fixed = new Set(['listen_addresses', 'port', 'unix_socket_directories', 'huge_pages', 'logging_collector']);
@@ -77,8 +81,16 @@ export function renderConf(spec: InstanceSpec, extra: Record<string, string> = {
     ['maintenance_work_mem', q(`${s.maintenanceWorkMemMb}MB`)],
     ['max_parallel_workers', String(s.parallelWorkers)],
     ['max_parallel_workers_per_gather', String(s.parallelWorkersPerGather)],
-    ['log_destination', q('stderr')],
     ['log_line_prefix', q('%m [%p] %q%u@%d ')],
+    // The machine-readable log (csvlog, through the logging collector) beside the text one, in the data
+    // directory's log/ (see serverlog.ts): UTC times, a file a day or per 10 MB, private to the server.
+    ['log_destination', q('stderr,csvlog')],
+    ['log_directory', q(LOG_DIR)],
+    ['log_filename', q('postgresql-%Y-%m-%d_%H%M%S.log')],
+    ['log_rotation_age', q('1d')],
+    ['log_rotation_size', q('10MB')],
+    ['log_file_mode', '0600'],
+    ['log_timezone', q('UTC')],
   ];
   const fixed = new Set(lines.map(([k]) => k).filter((k) => k.startsWith('log_') || k === 'password_encryption'));
   for (const [k, v] of Object.entries(spec.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -18,6 +18,10 @@ import { ensureDir } from './files.ts';
 import { cleanTrash, provisionData, removeInstance } from './datadir.ts';
 import { findPostmaster, killAll, orphanedHelpers, scanProcesses, stopPostmaster } from './process.ts';
 import { dropDatabase, dropRole, ensureDatabase, ensureRole } from './roles.ts';
+import { changePrivileges, objectsOf, privilegesOf } from './privileges.ts';
+import { pruneServerLog, readServerLog } from './serverlog.ts';
+import type { LogRecord } from '../../core/logs.ts';
+import type { ObjectRef, ObjectsQuery, PrivilegeChange } from '../../core/privileges.ts';
 import { isEncrypted, mountsUnder, unmount, unmountEncryptedData } from './encryption.ts';
 import { conninfo, dropSlots, markStandby, probe, recoveryConf, replayDelay, replicas } from './replication.ts';
 import { CONVERGE_STEPS, type Converge, type Known, type StepEngine } from './steps/index.ts';
@@ -344,6 +348,32 @@ class LocalEngine implements Engine {
       const { sock, port } = this.socket(id);
       await dropDatabase(sock, port, name);
     });
+  }
+
+  // Object privileges (src/core/privileges.ts): reads go straight to the server; changes wait for any
+  // operation on the instance in progress, like the roles they apply to.
+  async privileges(id: string, role: string, objects: ObjectRef[]): Promise<string[][]> {
+    const { sock, port } = this.socket(id);
+    return privilegesOf(sock, port, role, objects);
+  }
+
+  changePrivileges(id: string, role: string, changes: PrivilegeChange[]): Promise<void> {
+    return this.serialize(id, async () => {
+      const { sock, port } = this.socket(id);
+      await changePrivileges(sock, port, role, changes);
+    });
+  }
+
+  async objects(id: string, query: ObjectsQuery): Promise<{ names: string[]; total: number }> {
+    const { sock, port } = this.socket(id);
+    return objectsOf(sock, port, query);
+  }
+
+  /** The server's csvlog records in the window; files past the retention are removed on the way. */
+  async logRecords(id: string, from: Date, to: Date): Promise<LogRecord[]> {
+    const { data } = this.layout.instance(id);
+    pruneServerLog(data);
+    return readServerLog(data, from, to);
   }
 
   stop(id: string): Promise<void> {

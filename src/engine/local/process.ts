@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunAs } from './run-as.ts';
 import { sandboxed, type SandboxSpec } from './sandbox.ts';
+import { LOG_DIR } from './config.ts';
 
 export type PostmasterStatus = 'starting' | 'ready' | 'stopping' | 'standby' | 'unknown';
 
@@ -225,6 +226,26 @@ export function removeStalePidFile(dataDir: string): void {
 }
 
 /** Text written to file after offset (its last 4000 characters at most). */
+/**
+ * What the logging collector wrote (the text logs in the data directory's log/, see config.ts) since
+ * sinceMs: once it runs, the postmaster's own errors (a port in use, ...) go there, not to its stderr.
+ */
+export function collectorLogSince(dataDir: string, sinceMs: number): string {
+  const dir = path.join(dataDir, LOG_DIR);
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort()
+      .map((f) => path.join(dir, f))
+      .filter((f) => fs.statSync(f).mtimeMs >= sinceMs - 1000)
+      .map((f) => logSince(f, 0))
+      .join('');
+  } catch {
+    return '';
+  }
+}
+
 export function logSince(file: string, offset: number): string {
   try {
     const size = fs.statSync(file).size;
@@ -267,6 +288,7 @@ export async function startPostmaster(o: StartOptions): Promise<number> {
     /* no log yet */
   }
   const fd = fs.openSync(o.logFile, 'a', 0o600);
+  const startedAt = Date.now();
   let offset = 0;
   let child;
   try {
@@ -301,14 +323,20 @@ export async function startPostmaster(o: StartOptions): Promise<number> {
       if (pf?.pid === pid && (pf.status === 'ready' || pf.status === 'standby')) return pid;
     }
     if (exited) {
-      const log = logSince(o.logFile, offset);
+      // The logging collector may write the postmaster's last words just after it exited: give it a moment.
+      let log = '';
+      for (let i = 0; i < 50; i++) {
+        log = logSince(o.logFile, offset) + collectorLogSince(o.dataDir, startedAt);
+        if (/FATAL|PANIC|already in use|Cannot assign/i.test(log)) break;
+        await sleep(20);
+      }
       if (/Address already in use/i.test(log)) throw new Error(`could not start ${o.what}: address ${o.listen} is already in use`);
       if (/Cannot assign requested address/i.test(log)) throw new Error(`could not start ${o.what}: address ${o.listen} is not available on this host`);
       throw new Error(`could not start ${o.what}: postgres exited with ${exited}; log:\n${log.trim()}`);
     }
     if (Date.now() > deadline) {
       if (child.pid) await stopPostmaster(child.pid, 10_000);
-      throw new Error(`${o.what} did not accept connections within ${Math.round((o.timeoutMs ?? 60_000) / 1000)} s; log:\n${logSince(o.logFile, offset).trim()}`);
+      throw new Error(`${o.what} did not accept connections within ${Math.round((o.timeoutMs ?? 60_000) / 1000)} s; log:\n${(logSince(o.logFile, offset) + collectorLogSince(o.dataDir, startedAt)).trim()}`);
     }
     await sleep(10);
   }

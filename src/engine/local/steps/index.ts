@@ -16,6 +16,7 @@ import { server } from './server.ts';
 import { adminRole } from './admin-role.ts';
 import { readOnly } from './read-only.ts';
 import { slots } from './slots.ts';
+import { tls, tlsLoaded } from './tls.ts';
 
 export type { Converge, Known, Step, StepEngine } from './context.ts';
 
@@ -27,11 +28,13 @@ export const CONVERGE_STEPS: readonly Step[] = [
   standbyData,
   replicationSettings,
   archive,
+  tls,
   configuration,
   promotion,
   sandbox,
   server,
   restoreFinish,
+  tlsLoaded,
   adminRole,
   readOnly,
   slots,

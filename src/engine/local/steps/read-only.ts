@@ -17,7 +17,7 @@ export const readOnly: Step = {
 };
 
 /** Waits (up to 5 s) until new sessions of the server have read the configuration reloaded at since. */
-async function waitReloaded(sock: string, port: number, since: Date): Promise<void> {
+export async function waitReloaded(sock: string, port: number, since: Date): Promise<void> {
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     const client = await superuserClient(sock, port);
