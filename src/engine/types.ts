@@ -143,6 +143,12 @@ export interface Engine {
    */
   setSynchronous?(id: string, standbys: string[]): Promise<void>;
   observe(id: string): Promise<ObservedInstance>;
+  /**
+   * Calls watcher with the engine id of a server this engine started when it exits (crashed, killed,
+   * stopped): health checks react to these at once and sweep the rest slowly. Servers adopted from an
+   * earlier run are not watched.
+   */
+  onServerExit?(watcher: (id: string) => void): void;
   /** Stops the server and starts it again with this spec (a new postmaster pid). */
   restart(spec: InstanceSpec): Promise<void>;
   /**

@@ -69,7 +69,17 @@ class LocalEngine implements Engine {
       clearStrays: (id, dataDir) => this.clearStrays(id, dataDir),
       fence: (id) => this.fenceNow(id),
       stage: (spec) => this.stageNow(spec),
+      serverExited: (id, how) => {
+        this.log.debug({ id, how }, 'server exited');
+        for (const w of this.exitWatchers) w(id);
+      },
     };
+  }
+
+  private readonly exitWatchers: Array<(id: string) => void> = [];
+
+  onServerExit(watcher: (id: string) => void): void {
+    this.exitWatchers.push(watcher);
   }
 
   installedVersions(): InstalledVersion[] {
