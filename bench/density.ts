@@ -151,7 +151,8 @@ try {
   // Warm-up (the template's initdb), then the empty-host baseline: the CreateInstances time of the first
   // instance after it, on a host with one instance.
   await create(1);
-  await measure(ids.length, await create(1));
+  const firstS = await create(1);
+  await measure(ids.length, firstS);
   while (ids.length < TARGET) {
     if (memAvailableMb() < MIN_AVAILABLE_MB) {
       limit = `host memory (MemAvailable below ${MIN_AVAILABLE_MB} MB)`;

@@ -17,7 +17,7 @@ import type { Engine } from '../src/engine/types.ts';
 const N = 120;
 const BUDGET = 30;
 
-test(`${N} settled instances: rounds of at most ${BUDGET} checks, each instance once per sweep; an exited server is checked and restarted at once`, async () => {
+test(`${N} settled instances: rounds of at most ${BUDGET} checks, each instance once per sweep, disk walked only after a write; an exited server is checked and restarted at once`, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgcloud-sweep-'));
   const db = await openStore(dir, '');
   let reconciler: Reconciler | undefined;
@@ -38,6 +38,8 @@ test(`${N} settled instances: rounds of at most ${BUDGET} checks, each instance 
     const observed: string[] = [];
     const ensured: string[] = [];
     const down = new Set<string>();
+    const walked = new Map<string, number>();
+    const stamps = new Map<string, string>();
     let exitWatcher: ((id: string) => void) | undefined;
     const engine = {
       observe: async (id: string) => {
@@ -49,7 +51,11 @@ test(`${N} settled instances: rounds of at most ${BUDGET} checks, each instance 
         down.delete(spec.id);
       },
       settings: async () => ({ settings: [], startedAt: new Date() }),
-      diskUsage: async () => 0,
+      diskUsage: async (id: string) => {
+        walked.set(id, (walked.get(id) ?? 0) + 1);
+        return 0;
+      },
+      writeStamp: async (id: string) => stamps.get(id) ?? 'wal-1',
       onServerExit: (w: (id: string) => void) => (exitWatcher = w),
       removeOrphans: async () => {},
     } as unknown as Engine;
@@ -69,6 +75,12 @@ test(`${N} settled instances: rounds of at most ${BUDGET} checks, each instance 
     const seq = observed.slice(from, from + 2 * N);
     const start = ids.indexOf(seq[0]!);
     assert.deepEqual(seq, Array.from({ length: 2 * N }, (_, i) => ids[(start + i) % N]));
+    // Storage: each walked once (its first measurement), then not again while its WAL does not move.
+    assert.equal(walked.size, N);
+    assert.deepEqual([...new Set(walked.values())], [1]);
+    stamps.set(ids[0]!, 'wal-2');
+    await until('walked again', () => walked.get(ids[0]!) === 2);
+    assert.equal([...walked.values()].reduce((a, b) => a + b, 0), N + 1, 'only the instance that wrote is walked again');
     assert.ok(reconciler.checkStats.maxChecksPerRound <= BUDGET, `at most ${BUDGET} checks a round, saw ${reconciler.checkStats.maxChecksPerRound}`);
     assert.ok(reconciler.checkStats.rounds >= Math.ceil((3 * N) / BUDGET), `${reconciler.checkStats.rounds} rounds`);
 

@@ -36,6 +36,8 @@ const SERVING = ['applying', 'initing', 'running', 'restarting', 'readonly', 'di
 const SETTLED = ['running', 'readonly'];
 /** How often an instance's size on disk is measured against its storage quota. */
 const STORAGE_CHECK_MS = 1000;
+/** How often an instance whose WAL did not move is walked all the same (writes without WAL: unlogged tables). */
+const STORAGE_WALK_ALL_MS = 10 * 60_000;
 
 export class Reconciler {
   /** Stable per data directory: after a restart this node takes its own old leases back at once. */
@@ -219,6 +221,8 @@ export class Reconciler {
   }
 
   private readonly storageCheckedAt = new Map<string, number>();
+  /** The engine's write stamp (WAL files) at each instance's last walk. */
+  private readonly storageStamp = new Map<string, string | undefined>();
   /** How long the last measurement of each instance took, and their sum (kept as they change). */
   private readonly storageCost = new Map<string, number>();
   private storageCostTotal = 0;
@@ -237,6 +241,10 @@ export class Reconciler {
     const { db, engine, config, log } = this.deps;
     const last = this.storageCheckedAt.get(row.id) ?? 0;
     if (Date.now() - last < everyMs) return;
+    // An idle instance (its WAL as at the last walk) is not walked again, but for every STORAGE_WALK_ALL_MS.
+    const stamp = await engine.writeStamp?.(primaryEngineId(row)).catch(() => undefined);
+    if (stamp !== undefined && stamp === this.storageStamp.get(row.id) && Date.now() - last < STORAGE_WALK_ALL_MS) return;
+    this.storageStamp.set(row.id, stamp);
     this.storageCheckedAt.set(row.id, Date.now());
     const t0 = performance.now();
     const used = await engine.diskUsage(primaryEngineId(row)).catch(() => undefined);
@@ -435,6 +443,7 @@ export class Reconciler {
         this.adopted.delete(row.id);
         this.ha.forget(row.id);
         this.storageCheckedAt.delete(row.id);
+        this.storageStamp.delete(row.id);
         this.setStorageCost(row.id, undefined);
         await this.settle(row, { status: 'recycled', host: null, port: null });
         await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });

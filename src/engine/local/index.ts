@@ -258,6 +258,21 @@ class LocalEngine implements Engine {
     };
   }
 
+  async writeStamp(id: string): Promise<string | undefined> {
+    const wal = path.join(this.layout.instance(id).data, 'pg_wal');
+    try {
+      const names = fs.readdirSync(wal).sort();
+      return names
+        .map((n) => {
+          const st = fs.lstatSync(path.join(wal, n));
+          return `${n}:${st.size}:${st.mtimeMs}`;
+        })
+        .join(',');
+    } catch {
+      return undefined; // no data directory (yet), or an encrypted one not mounted: measure
+    }
+  }
+
   async diskUsage(id: string): Promise<number> {
     return dirBytes(this.layout.instance(id).data);
   }
