@@ -42,6 +42,12 @@ export interface Config {
   defaultStandby: boolean;
   /** Semi-sync: how long the standby may be gone before commits stop waiting for it, ms (PGCLOUD_SEMISYNC_FALLBACK_MS). */
   semisyncFallbackMs: number;
+  /**
+   * Health checks of settled instances per second (PGCLOUD_HEALTH_CHECKS_PER_SECOND, default 100): the
+   * reconciler sweeps them in slices of this many, so an idle host's cost per second does not grow with
+   * its instances; a server this service started that exits is checked at once.
+   */
+  healthChecksPerSecond: number;
 }
 
 const int = (v: string | undefined, fallback: number): number => {
@@ -83,6 +89,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     storageQuotaScale: positive(env.PGCLOUD_STORAGE_QUOTA_SCALE, 1),
     defaultStandby: !['0', 'false', 'off', 'no'].includes((env.PGCLOUD_DEFAULT_STANDBY ?? '').toLowerCase()),
     semisyncFallbackMs: duration(env.PGCLOUD_SEMISYNC_FALLBACK_MS, 5000),
+    healthChecksPerSecond: Math.max(1, int(env.PGCLOUD_HEALTH_CHECKS_PER_SECOND, 100)),
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   merged.dataDir = path.resolve(merged.dataDir);

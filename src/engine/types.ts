@@ -202,6 +202,12 @@ export interface Engine extends InstanceCatalog, InstanceLogs {
    */
   setSynchronous?(id: string, standbys: string[]): Promise<void>;
   observe(id: string): Promise<ObservedInstance>;
+  /**
+   * Calls watcher with the engine id of a server this engine started when it exits (crashed, killed,
+   * stopped): health checks react to these at once and sweep the rest slowly. Servers adopted from an
+   * earlier run are not watched.
+   */
+  onServerExit?(watcher: (id: string) => void): void;
   /** Stops the server and starts it again with this spec (a new postmaster pid). */
   restart(spec: InstanceSpec): Promise<void>;
   /**
@@ -213,6 +219,12 @@ export interface Engine extends InstanceCatalog, InstanceLogs {
   capacity?(major: string): Promise<HostCapacity>;
   /** Bytes the instance's data takes on disk. */
   diskUsage(id: string): Promise<number>;
+  /**
+   * A cheap token that changes when the instance writes WAL (names, sizes and mtimes of its pg_wal
+   * files: a few stats, not a walk of the data directory): the storage check walks only instances whose
+   * token moved, and every instance now and then (writes without WAL: unlogged tables, temp files).
+   */
+  writeStamp?(id: string): Promise<string | undefined>;
   /** Creates the role or brings its password, LOGIN and privileges in line. The server must be running. */
   ensureRole(id: string, role: RoleSpec): Promise<void>;
   /** Drops the role, its objects in every database reassigned to reassignTo first. Idempotent. */

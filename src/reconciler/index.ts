@@ -41,6 +41,8 @@ const SERVING = ['applying', 'initing', 'running', 'restarting', 'readonly', 'di
 const SETTLED = ['running', 'readonly'];
 /** How often an instance's size on disk is measured against its storage quota. */
 const STORAGE_CHECK_MS = 1000;
+/** How often an instance whose WAL did not move is walked all the same (writes without WAL: unlogged tables). */
+const STORAGE_WALK_ALL_MS = 10 * 60_000;
 
 export class Reconciler {
   /** Stable per data directory: after a restart this node takes its own old leases back at once. */
@@ -59,9 +61,25 @@ export class Reconciler {
   /** The read-only groups' addresses and members. */
   private readonly groups: ReadOnlyGroupsController;
 
+  /** Where the sweep of settled instances goes on (ids in order), and when its last slice began. */
+  private sweepCursor = '';
+  private sweptAt = 0;
+  /** Instances whose server exited since their last check (told by the engine). */
+  private readonly exited = new Set<string>();
+  /**
+   * Settled instances are swept in slices of config.healthChecksPerSecond by id (at most one slice a
+   * second), so an idle host's cost per second does not grow with its instances; up to that many, each
+   * is checked every second, and one whose server exited is checked at once. What the rounds cost:
+   */
+  readonly checkStats = { rounds: 0, maxChecksPerRound: 0 };
+
   constructor(private readonly deps: ReconcilerDeps) {
     this.ha = new HaController(deps);
     this.groups = new ReadOnlyGroupsController(deps);
+    deps.engine.onServerExit?.((engineId) => {
+      this.exited.add(engineId.replace(/\.\d+$/, ''));
+      this.wake();
+    });
     this.nodeId = createHash('sha256').update(`${os.hostname()}:${deps.config.dataDir}`).digest('hex').slice(0, 16);
   }
 
@@ -127,29 +145,57 @@ export class Reconciler {
   private async runPass(): Promise<void> {
     const { db, clock } = this.deps;
     const now = clock.now().toISOString();
-    const rows = await needingWork(db).orderBy('created_at').execute();
-    // Work first (new, changed, failing instances start at once), then the health and storage checks
-    // of the settled ones, which may take a while and must not hold up a CreateInstances.
-    const settled: InstanceRow[] = [];
+    // Only instances with work to do (new, changed, failing): a settled one costs nothing here.
+    const rows = await needingWork(db)
+      .where((eb) => eb.not(eb.and([eb('desired_state', '=', 'running'), eb('status', 'in', SETTLED), eb('generation', '=', eb.ref('applied_generation'))])))
+      .orderBy('created_at')
+      .execute();
     for (const row of rows) {
       if (this.busy(row.id)) continue;
       if (row.next_attempt_at && row.next_attempt_at > now) continue;
-      if (isSettled(row)) settled.push(row);
-      else this.queue.push(row);
+      if (!isSettled(row)) this.queue.push(row);
     }
     this.drain();
     // Read-only groups follow their members' state (beside the passes, one round at a time).
     void this.groups.pass();
-    // One round of checks at a time, beside the passes: a wake meanwhile (a new instance) is not kept waiting.
-    this.checks ??= this.check(settled)
-      .catch((e) => this.deps.log.error({ err: e }, 'health checks failed'))
-      .finally(() => (this.checks = undefined));
+    // The health and storage checks of settled instances, which may take a while and must not hold up
+    // a CreateInstances: one round at a time, beside the passes, at most one slice a second.
+    if (!this.checks && (this.exited.size || Date.now() - this.sweptAt >= TICK_MS)) {
+      this.checks = this.check()
+        .catch((e) => this.deps.log.error({ err: e }, 'health checks failed'))
+        .finally(() => (this.checks = undefined));
+    }
   }
 
-  private async check(settled: InstanceRow[]): Promise<void> {
+  /** The settled instances of this round: those whose server exited, then the next slice of the sweep. */
+  private async settledToCheck(): Promise<InstanceRow[]> {
+    const { db } = this.deps;
+    const settled = () =>
+      db
+        .selectFrom('instances')
+        .selectAll()
+        .where('desired_state', '=', 'running')
+        .where('status', 'in', SETTLED)
+        .whereRef('generation', '=', 'applied_generation');
+    const exited = [...this.exited];
+    this.exited.clear();
+    const rows = exited.length ? await settled().where('id', 'in', exited).execute() : [];
+    if (Date.now() - this.sweptAt >= TICK_MS) {
+      this.sweptAt = Date.now();
+      const slice = await settled().where('id', '>', this.sweepCursor).orderBy('id').limit(this.deps.config.healthChecksPerSecond).execute();
+      this.sweepCursor = slice.length < this.deps.config.healthChecksPerSecond ? '' : slice[slice.length - 1]!.id;
+      for (const r of slice) if (!exited.includes(r.id)) rows.push(r);
+    }
+    return rows;
+  }
+
+  private async check(): Promise<void> {
+    const settled = await this.settledToCheck();
+    this.checkStats.rounds++;
+    this.checkStats.maxChecksPerRound = Math.max(this.checkStats.maxChecksPerRound, settled.length);
     // Measuring sizes costs disk walks: with many instances each is measured less often, so that all
     // the walks of a round take at most a tenth of the time.
-    const storageEvery = Math.max(STORAGE_CHECK_MS, 10 * settled.reduce((ms, r) => ms + (this.storageCost.get(r.id) ?? 0), 0));
+    const storageEvery = Math.max(STORAGE_CHECK_MS, 10 * this.storageCostTotal);
     for (const listed of settled) {
       if (!this.running) return;
       // Checked as it is now (a reconcile or an action may have changed it since the pass read it).
@@ -192,8 +238,16 @@ export class Reconciler {
   }
 
   private readonly storageCheckedAt = new Map<string, number>();
-  /** How long the last measurement of each instance took. */
+  /** The engine's write stamp (WAL files) at each instance's last walk. */
+  private readonly storageStamp = new Map<string, string | undefined>();
+  /** How long the last measurement of each instance took, and their sum (kept as they change). */
   private readonly storageCost = new Map<string, number>();
+  private storageCostTotal = 0;
+  private setStorageCost(id: string, ms: number | undefined): void {
+    this.storageCostTotal += (ms ?? 0) - (this.storageCost.get(id) ?? 0);
+    if (ms === undefined) this.storageCost.delete(id);
+    else this.storageCost.set(id, ms);
+  }
 
   /**
    * Measures a settled instance's size on disk against its quota (Storage GB × the operator's scale):
@@ -204,10 +258,14 @@ export class Reconciler {
     const { db, engine, config, log } = this.deps;
     const last = this.storageCheckedAt.get(row.id) ?? 0;
     if (Date.now() - last < everyMs) return;
+    // An idle instance (its WAL as at the last walk) is not walked again, but for every STORAGE_WALK_ALL_MS.
+    const stamp = await engine.writeStamp?.(primaryEngineId(row)).catch(() => undefined);
+    if (stamp !== undefined && stamp === this.storageStamp.get(row.id) && Date.now() - last < STORAGE_WALK_ALL_MS) return;
+    this.storageStamp.set(row.id, stamp);
     this.storageCheckedAt.set(row.id, Date.now());
     const t0 = performance.now();
     const used = await engine.diskUsage(primaryEngineId(row)).catch(() => undefined);
-    this.storageCost.set(row.id, performance.now() - t0);
+    this.setStorageCost(row.id, performance.now() - t0);
     if (used === undefined) return;
     const quota = row.storage_gb * 1024 ** 3 * config.storageQuotaScale;
     const over = used >= quota;
@@ -490,7 +548,8 @@ export class Reconciler {
         this.adopted.delete(row.id);
         this.ha.forget(row.id);
         this.storageCheckedAt.delete(row.id);
-        this.storageCost.delete(row.id);
+        this.storageStamp.delete(row.id);
+        this.setStorageCost(row.id, undefined);
         await this.settle(row, { status: 'recycled', host: null, port: null });
         await this.release(row.id, { attempts: 0, last_error: null, next_attempt_at: null });
         log.info({ instance: row.id }, 'instance destroyed');

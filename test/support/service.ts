@@ -43,6 +43,8 @@ export interface TestService {
   secretId: string;
   secretKey: string;
   output(): string;
+  /** The service process's pid while it runs (benches measure its CPU). */
+  pid(): number | undefined;
   /** Starts the service again on the same data directory and port (after stop or kill). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -123,6 +125,7 @@ export async function startService(opts: StartOptions = {}): Promise<TestService
     dataDir,
     ...keys,
     output: () => out,
+    pid: () => (child && child.exitCode === null ? child.pid : undefined),
     restart: launch,
     async stop() {
       if (!child) return;

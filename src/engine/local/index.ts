@@ -78,7 +78,17 @@ class LocalEngine implements Engine {
       clearStrays: (id, dataDir) => this.clearStrays(id, dataDir),
       fence: (id) => this.fenceNow(id),
       stage: (spec) => this.stageNow(spec),
+      serverExited: (id, how) => {
+        this.log.debug({ id, how }, 'server exited');
+        for (const w of this.exitWatchers) w(id);
+      },
     };
+  }
+
+  private readonly exitWatchers: Array<(id: string) => void> = [];
+
+  onServerExit(watcher: (id: string) => void): void {
+    this.exitWatchers.push(watcher);
   }
 
   installedVersions(): InstalledVersion[] {
@@ -256,6 +266,21 @@ class LocalEngine implements Engine {
       bytesPerNode: copy + WAL_HEADROOM,
       freeUsers: this.users.freeUserSlots(),
     };
+  }
+
+  async writeStamp(id: string): Promise<string | undefined> {
+    const wal = path.join(this.layout.instance(id).data, 'pg_wal');
+    try {
+      const names = fs.readdirSync(wal).sort();
+      return names
+        .map((n) => {
+          const st = fs.lstatSync(path.join(wal, n));
+          return `${n}:${st.size}:${st.mtimeMs}`;
+        })
+        .join(',');
+    } catch {
+      return undefined; // no data directory (yet), or an encrypted one not mounted: measure
+    }
   }
 
   async diskUsage(id: string): Promise<number> {

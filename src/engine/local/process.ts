@@ -276,6 +276,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Started in this sandbox (root only): see sandbox.ts. */
   sandbox?: Omit<SandboxSpec, 'uid' | 'gid'>;
+  /** Called when the postmaster, once it accepted connections, exits (crash, stop, kill): the reconciler looks at it at once. */
+  onExit?: (how: string) => void;
 }
 
 const rotateAt = 16 * 1048576;
@@ -320,7 +322,13 @@ export async function startPostmaster(o: StartOptions): Promise<number> {
     if (pid !== undefined && !exited) {
       const pf = readPidFile(o.dataDir);
       // A hot standby reports "standby" once it accepts (read-only) connections.
-      if (pf?.pid === pid && (pf.status === 'ready' || pf.status === 'standby')) return pid;
+      if (pf?.pid === pid && (pf.status === 'ready' || pf.status === 'standby')) {
+        if (o.onExit) {
+          const onExit = o.onExit;
+          child.once('exit', (code, signal) => onExit(signal ? `signal ${signal}` : `code ${code}`));
+        }
+        return pid;
+      }
     }
     if (exited) {
       // The logging collector may write the postmaster's last words just after it exited: give it a moment.

@@ -79,6 +79,8 @@ export async function superuserClient(sockDir: string, port: number, database = 
     // Read-write even on an instance made read-only at its storage quota: pgcloud's own changes must pass.
     options: '-c log_statement=none -c log_min_error_statement=panic -c log_min_duration_statement=-1 -c default_transaction_read_only=off',
   });
+  // A session ended by the server's death between queries must not crash the service (see settings.ts).
+  client.on('error', () => {});
   await client.connect();
   return client;
 }

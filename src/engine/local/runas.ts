@@ -31,7 +31,7 @@ export interface RunAsResolver {
   listInstanceUsers(): Promise<InstanceUser[]>;
   /** Removes a user found by listInstanceUsers (its processes killed first). Idempotent. */
   removeUser(name: string): Promise<void>;
-  /** How many more system users (with their groups) useradd --system can make; undefined when not switching. */
+  /** How many more instance users (with their groups) the id range holds; undefined when not switching. */
   freeUserSlots(): number | undefined;
 }
 
@@ -117,7 +117,69 @@ interface Mark {
 /** A mark fits in /etc/passwd only without ":", "," (GECOS fields) and line breaks. */
 const markable = (m: Mark) => ![m.home, m.comment].some((v) => /[:,\n\r]/.test(v));
 
-async function ensureSystemUser(name: string, log: Logger, mark?: Mark): Promise<{ uid: number; gid: number }> {
+/**
+ * The ids instance users (and their groups, of the same number) are made with: a dedicated block high
+ * above the system range (`useradd --system` has about 900 ids, far fewer than a host's instances) and
+ * the regular users' range (1000..60000), in the block systemd's UIDS-GIDS.md leaves unassigned
+ * between the container ranges (524288..1879048191) and 2^31. PGCLOUD_UID_BASE / PGCLOUD_UID_COUNT
+ * move or size it.
+ */
+export interface UidRange {
+  first: number;
+  count: number;
+}
+export const DEFAULT_UID_RANGE: UidRange = { first: 0x7000_0000, count: 1_000_000 };
+
+export function uidRangeFromEnv(env: NodeJS.ProcessEnv = process.env): UidRange {
+  const first = Number(env.PGCLOUD_UID_BASE || DEFAULT_UID_RANGE.first);
+  const count = Number(env.PGCLOUD_UID_COUNT || DEFAULT_UID_RANGE.count);
+  if (!Number.isInteger(first) || first < 1000 || !Number.isInteger(count) || count < 1 || first + count > 0x7fff_ffff)
+    throw new Error(`PGCLOUD_UID_BASE/PGCLOUD_UID_COUNT: a range of whole ids within 1000..2147483647 (got ${env.PGCLOUD_UID_BASE}/${env.PGCLOUD_UID_COUNT})`);
+  return { first, count };
+}
+
+/** Ids of the range taken by anything: a user, a group, a subordinate id range (/etc/subuid, /etc/subgid), a process. */
+export function takenIds(range: UidRange, files = { passwd: '/etc/passwd', group: '/etc/group', subuid: '/etc/subuid', subgid: '/etc/subgid' }): Set<number> {
+  const last = range.first + range.count - 1;
+  const taken = new Set<number>();
+  const read = (f: string) => {
+    try {
+      return fs.readFileSync(f, 'utf8').split('\n');
+    } catch {
+      return [];
+    }
+  };
+  for (const f of [files.passwd, files.group])
+    for (const line of read(f)) {
+      const id = Number(line.split(':')[2]);
+      if (Number.isInteger(id) && id >= range.first && id <= last) taken.add(id);
+    }
+  // Subordinate ranges (user namespaces of containers) overlapping ours: every id of the overlap.
+  for (const f of [files.subuid, files.subgid])
+    for (const line of read(f)) {
+      const [, start, n] = line.split(':').map(Number);
+      if (!Number.isInteger(start) || !Number.isInteger(n)) continue;
+      for (let id = Math.max(start!, range.first); id < Math.min(start! + n!, last + 1); id++) taken.add(id);
+    }
+  return taken;
+}
+
+/**
+ * The next id for a new instance user: the first one free (as a uid and as a gid, with no process
+ * running as it) after the highest taken, wrapping round: so an id just freed by a destroyed instance
+ * is not handed to the next one at once (whatever it left, in /tmp or /dev/shm, stays nobody's).
+ */
+export function nextFreeId(range: UidRange, taken: Set<number>, skip: Set<number> = new Set(), busy: (id: number) => boolean = () => false): number | undefined {
+  let high = range.first - 1;
+  for (const id of taken) if (id > high) high = id;
+  for (let i = 1; i <= range.count; i++) {
+    const id = range.first + ((high - range.first + i) % range.count);
+    if (!taken.has(id) && !skip.has(id) && !busy(id)) return id;
+  }
+  return undefined;
+}
+
+async function ensureSystemUser(name: string, log: Logger, mark?: Mark, range?: UidRange): Promise<{ uid: number; gid: number }> {
   const ids = await lookup(name);
   if (ids && (!mark || (ids.home === mark.home && ids.comment === mark.comment))) return ids;
   return oneAtATime(async () => {
@@ -138,11 +200,46 @@ async function ensureSystemUser(name: string, log: Logger, mark?: Mark): Promise
     if (ids) return ids;
     log.info({ user: name }, 'creating system user for PostgreSQL processes');
     const marks = mark && markable(mark) ? ['--home-dir', mark.home, '--comment', mark.comment] : [];
-    const r = await withLockRetry('useradd', ['--system', '--user-group', '--no-create-home', ...marks, '--shell', '/usr/sbin/nologin', name]);
+    const common = ['--no-create-home', ...marks, '--shell', '/usr/sbin/nologin'];
+    let r: Awaited<ReturnType<typeof run>>;
+    if (!range) r = await withLockRetry('useradd', ['--system', '--user-group', ...common, name]);
+    else r = await addInRange(name, common, range);
     ids = await lookup(name); // another process may have created it concurrently (useradd exits 9)
     if (!ids) throw new Error(`could not create system user ${name} (useradd: ${r.stderr.trim() || `exit ${r.code}`})`);
     return ids;
   });
+}
+
+/**
+ * groupadd --gid N, then useradd --uid N --gid N, N from the range: an id another process took
+ * meanwhile (exit 4, "not unique") is skipped and the next one tried. --no-log-init: lastlog and
+ * faillog are sparse files indexed by uid, which ids this high would make huge.
+ */
+async function addInRange(name: string, common: string[], range: UidRange): Promise<{ code: number; stdout: string; stderr: string }> {
+  const skip = new Set<number>();
+  const busy = (id: number) => processesOfUid(id).length > 0;
+  for (let attempt = 0; ; attempt++) {
+    const id = nextFreeId(range, takenIds(range), skip, busy);
+    if (id === undefined) return { code: -1, stdout: '', stderr: `no free id left in ${range.first}..${range.first + range.count - 1} (PGCLOUD_UID_BASE, PGCLOUD_UID_COUNT)` };
+    let gid = id;
+    const g = await run('getent', ['group', name]);
+    if (g.code === 0) gid = Number(g.stdout.split(':')[2]); // a group of this name left behind: used as it is
+    else {
+      const gr = await withLockRetry('groupadd', ['--gid', String(id), name]);
+      if (gr.code === 4 && attempt < 20) {
+        skip.add(id);
+        continue;
+      }
+      if (gr.code !== 0 && gr.code !== 9) return gr;
+    }
+    const r = await withLockRetry('useradd', ['--uid', String(id), '--gid', String(gid), '--no-log-init', ...common, name]);
+    if (r.code === 4 && attempt < 20) {
+      skip.add(id);
+      continue;
+    }
+    if (r.code !== 0 && gid === id && (await lookup(name)) === undefined) await withLockRetry('groupdel', [name]);
+    return r;
+  }
 }
 
 async function removeSystemUser(name: string, log: Logger): Promise<void> {
@@ -236,7 +333,7 @@ function switchingTo(name: string, uid: number, gid: number): RunAs {
  * The users PostgreSQL runs as: `user` (default "pgcloud") for templates and as the prefix of instance
  * users, which are marked with their instance's directory under instancesDir.
  */
-export async function resolveRunAs(user: string | undefined, log: Logger, instancesDir?: string): Promise<RunAsResolver> {
+export async function resolveRunAs(user: string | undefined, log: Logger, instancesDir?: string, range: UidRange = uidRangeFromEnv()): Promise<RunAsResolver> {
   if (process.getuid?.() !== 0) {
     const me = ourselves();
     if (user && user !== me.name) log.warn({ user, me: me.name }, 'not root: PostgreSQL runs as the current user, ignoring the user option');
@@ -259,7 +356,7 @@ export async function resolveRunAs(user: string | undefined, log: Logger, instan
       const name = userName(engineId);
       let r = cache.get(name);
       if (!r) {
-        const ids = await ensureSystemUser(name, log, markOf(engineId));
+        const ids = await ensureSystemUser(name, log, markOf(engineId), range);
         r = switchingTo(name, ids.uid, ids.gid);
         cache.set(name, r);
       }
@@ -286,44 +383,11 @@ export async function resolveRunAs(user: string | undefined, log: Logger, instan
         .filter((e): e is PasswdEntry => e !== undefined && ours.test(e.name) && e.uid !== 0)
         .map((e) => ({ name: e.name, uid: e.uid, home: e.home, marked: e.comment.startsWith(USER_COMMENT_PREFIX) }));
     },
-    freeUserSlots: systemIdsLeft,
+    freeUserSlots: () => range.count - takenIds(range).size,
     async removeUser(name) {
       if (!ours.test(name)) throw new Error(`${name} is not an instance user`);
       cache.delete(name);
       await removeSystemUser(name, log);
     },
   };
-}
-
-/**
- * Free ids in the system ranges useradd --system takes users and groups from (SYS_UID_MIN..SYS_UID_MAX
- * and SYS_GID_MIN..SYS_GID_MAX of /etc/login.defs, 101..999 by default), from /etc/passwd and
- * /etc/group: the fewer of the two, since each instance user comes with its own group.
- */
-export function systemIdsLeft(): number {
-  let defs = '';
-  try {
-    defs = fs.readFileSync('/etc/login.defs', 'utf8');
-  } catch {
-    /* the defaults */
-  }
-  const def = (k: string, fallback: number) => {
-    const m = new RegExp(`^\\s*${k}\\s+(\\d+)`, 'm').exec(defs);
-    return m ? Number(m[1]) : fallback;
-  };
-  const left = (file: string, min: number, max: number) => {
-    let used = 0;
-    try {
-      for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-        const id = Number(line.split(':')[2]);
-        if (Number.isInteger(id) && id >= min && id <= max) used++;
-      }
-    } catch {
-      return Infinity;
-    }
-    return Math.max(0, max - min + 1 - used);
-  };
-  const uidMax = def('SYS_UID_MAX', def('UID_MIN', 1000) - 1);
-  const gidMax = def('SYS_GID_MAX', def('GID_MIN', 1000) - 1);
-  return Math.min(left('/etc/passwd', def('SYS_UID_MIN', 101), uidMax), left('/etc/group', def('SYS_GID_MIN', 101), gidMax));
 }

@@ -24,6 +24,9 @@ export async function readSettings(dataDir: string, sockDir: string, port: numbe
   for (;;) {
     // Not superuserClient(): its session sets log_statement and friends, which pg_settings would show.
     const client = new pg.Client({ host: sockDir, port, user: BOOTSTRAP_USER, database: 'postgres', application_name: 'pgcloud', connectionTimeoutMillis: 10_000 });
+    // A server that dies meanwhile ends the session (FATAL 57P01) between queries: an 'error' event
+    // without a listener would take the whole service down; the query's own promise reports it.
+    client.on('error', () => {});
     await client.connect();
     let rows: any[];
     try {

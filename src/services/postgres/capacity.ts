@@ -28,6 +28,6 @@ export async function checkHostCapacity(ctx: ActionContext, o: { major: string; 
     throw new ApiError(
       'ResourceInsufficient.ResourceNotEnough',
       `No more system users can be made on this pgcloud host for ${o.instances} new instance(s) (each runs as a user of its own): ` +
-        `${cap.freeUsers} left in the system id range. Destroy instances, or remove unused system users.`,
+        `${cap.freeUsers} left in the id range of instance users (PGCLOUD_UID_BASE, PGCLOUD_UID_COUNT). Destroy instances, or remove unused system users.`,
     );
 }

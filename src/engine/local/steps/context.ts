@@ -43,6 +43,8 @@ export interface StepEngine {
   fence(id: string): Promise<void>;
   /** For a new standby: a copy of the template beside its data directory (see stageStandby). */
   stage(spec: InstanceSpec): Promise<void>;
+  /** Tells the engine's watchers that a server it started has exited. */
+  serverExited(id: string, how: string): void;
 }
 
 /** One converge() call: its inputs, and what each step leaves for the next ones. */

@@ -51,6 +51,7 @@ export const server: Step = {
         what: `PostgreSQL ${spec.major} server of ${spec.id}`,
         listen: `${spec.host}:${spec.port}`,
         timeoutMs: engine.startTimeoutMs,
+        onExit: (how) => engine.serverExited(spec.id, how),
       });
       c.lap('startMs', t);
     }
