@@ -11,6 +11,7 @@ import { createLocalEngine } from '../engine/local/index.ts';
 import { encryptionMissing } from '../engine/local/encryption.ts';
 import { Reconciler } from '../reconciler/index.ts';
 import { BillingLoop } from '../reconciler/billing.ts';
+import { MonitorSampler } from '../reconciler/monitor.ts';
 import { loadRegistry } from '../server/registry.ts';
 import { buildServer } from '../server/app.ts';
 import { ensureDefaultCredentials } from './credentials.ts';
@@ -47,6 +48,8 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   const clock = new OffsetClock();
   const reconciler = new Reconciler({ db, engine, config, clock, log: log.child({ mod: 'reconciler' }) });
   const billing = new BillingLoop({ db, config, clock, log: log.child({ mod: 'billing' }), wakeReconciler: () => reconciler.wake() });
+  // Monitoring: each instance's statistics every 5 s, for the monitor service (QCE/POSTGRES).
+  const sampler = new MonitorSampler({ db, engine, config, clock, log: log.child({ mod: 'monitor' }) });
   const registry = await registryLoad;
   const app = await buildServer({
     config, db, box, catalog, registry, log, clock, signatureClock: systemClock,
@@ -55,6 +58,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
 
   await billing.start();
   await reconciler.start();
+  sampler.start();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -74,6 +78,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
       (closing ??= (async () => {
         await app.close();
         await billing.stop();
+        await sampler.stop();
         await reconciler.stop();
         await engine.stopAll();
         await db.destroy();

@@ -370,6 +370,14 @@ export interface BackupPlansTable {
   updated_at: string;
 }
 
+// 014_monitor_samples: monitoring series (src/store/monitor.ts).
+export interface MonitorSamplesTable {
+  instance_id: string;
+  period: number; // tier resolution, s
+  ts: number; // bucket start, Unix s
+  v: string; // JSON {metric: number} (5 s) or {metric: [value, max, min]}
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -398,4 +406,5 @@ export interface Database {
   instance_settings: InstanceSettingsTable;
   parameter_templates: ParameterTemplatesTable;
   backup_plans: BackupPlansTable;
+  monitor_samples: MonitorSamplesTable;
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { HostCapacity } from '../../core/host.ts';
-import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
+import type { DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting, ServerStatistics } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAsResolver } from './runas.ts';
 import { Layout } from './layout.ts';
@@ -25,6 +25,7 @@ import { CONF_FILE, synchronousNames, withSetting } from './config.ts';
 import { writeIfChanged } from './files.ts';
 import { removeOrphans } from './orphans.ts';
 import { readSettings } from './settings.ts';
+import { readStatistics } from './statistics.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -269,6 +270,13 @@ class LocalEngine implements Engine {
     } catch {
       return undefined;
     }
+  }
+
+  async statistics(id: string, withDataSize: boolean): Promise<ServerStatistics | undefined> {
+    const pm = findPostmaster(this.layout.instance(id).data);
+    const s = this.socketOrUndefined(id);
+    if (!pm || !s) return undefined;
+    return readStatistics(s.sock, s.port, pm.pid, withDataSize);
   }
 
   async replicas(id: string): Promise<ReplicaState[]> {
