@@ -25,7 +25,7 @@ import { CONF_FILE, synchronousNames, withSetting } from './config.ts';
 import { writeIfChanged } from './files.ts';
 import { removeOrphans } from './orphans.ts';
 import { readSettings } from './settings.ts';
-import { readStatistics } from './statistics.ts';
+import { StatisticsSessions } from './statistics.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -43,6 +43,8 @@ export interface LocalEngineOptions {
 
 class LocalEngine implements Engine {
   private readonly known = new Map<string, Known>();
+  /** The monitoring sampler's kept session per running server (statistics.ts). */
+  private readonly statSessions = new StatisticsSessions();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly bins: Map<string, Binaries>;
   private readonly layout: Layout;
@@ -198,6 +200,7 @@ class LocalEngine implements Engine {
   }
 
   private async stopNow(id: string): Promise<void> {
+    this.statSessions.drop(id);
     const p = this.layout.instance(id);
     const pm = findPostmaster(p.data);
     if (pm) {
@@ -276,7 +279,7 @@ class LocalEngine implements Engine {
     const pm = findPostmaster(this.layout.instance(id).data);
     const s = this.socketOrUndefined(id);
     if (!pm || !s) return undefined;
-    return readStatistics(s.sock, s.port, pm.pid, withDataSize);
+    return this.statSessions.read(id, s.sock, s.port, pm.pid, withDataSize);
   }
 
   async replicas(id: string): Promise<ReplicaState[]> {
@@ -292,6 +295,7 @@ class LocalEngine implements Engine {
 
   /** Kills the postmaster and its backends outright (no checkpoint, no new connections). */
   private async fenceNow(id: string): Promise<void> {
+    this.statSessions.drop(id);
     const p = this.layout.instance(id);
     const pm = findPostmaster(p.data);
     if (pm) {
@@ -390,6 +394,7 @@ class LocalEngine implements Engine {
   }
 
   async stopAll(): Promise<void> {
+    this.statSessions.closeAll();
     await this.templates.abort();
     const ids = [...this.known].filter(([, k]) => k.pid !== undefined || k.mounted).map(([id]) => id);
     const results = await Promise.allSettled(ids.map((id) => this.stop(id)));

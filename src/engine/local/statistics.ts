@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import type { ServerStatistics } from '../types.ts';
 import { BOOTSTRAP_USER } from './config.ts';
+import type pg from 'pg';
 import { quickClient } from './replication.ts';
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on every Linux architecture Node runs on). */
@@ -44,14 +45,47 @@ SELECT d.*, r.*,
        CASE WHEN $2 THEN (SELECT sum(pg_database_size(oid)) FROM pg_database)::float8 END AS data_bytes
   FROM d, r`;
 
-export async function readStatistics(sock: string, port: number, postmasterPid: number, withDataSize: boolean): Promise<ServerStatistics> {
-  const client = await quickClient(sock, port, 5000);
-  let row: Record<string, number | null>;
-  try {
-    row = (await client.query(QUERY, [BOOTSTRAP_USER, withDataSize])).rows[0];
-  } finally {
-    await client.end().catch(() => {});
+/**
+ * One kept session per server for the readings: a new session each time would cost its start (a fork,
+ * the login, cold catalogue caches) several times over what the query itself costs (bench/monitor.ts).
+ * A session the server ended (a stop, a restart, a fence) fails its next query and is made again.
+ */
+export class StatisticsSessions {
+  private readonly sessions = new Map<string, { key: string; client: Promise<pg.Client> }>();
+
+  async read(id: string, sock: string, port: number, postmasterPid: number, withDataSize: boolean): Promise<ServerStatistics> {
+    const key = `${sock}:${port}:${postmasterPid}`;
+    let s = this.sessions.get(id);
+    if (s && s.key !== key) this.drop(id);
+    s = this.sessions.get(id);
+    if (!s) {
+      s = { key, client: quickClient(sock, port, 5000) };
+      this.sessions.set(id, s);
+    }
+    try {
+      const client = await s.client;
+      const row = (await client.query(QUERY, [BOOTSTRAP_USER, withDataSize])).rows[0] as Record<string, number | null>;
+      return toStatistics(row, postmasterPid);
+    } catch (e) {
+      this.drop(id);
+      throw e;
+    }
   }
+
+  /** Ends the instance's session (before its server stops, or after an error). */
+  drop(id: string): void {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    this.sessions.delete(id);
+    s.client.then((c) => c.end()).catch(() => {});
+  }
+
+  closeAll(): void {
+    for (const id of [...this.sessions.keys()]) this.drop(id);
+  }
+}
+
+function toStatistics(row: Record<string, number | null>, postmasterPid: number): ServerStatistics {
   const procs = processUsage(postmasterPid);
   const n = (k: string): number => Number(row[k] ?? 0);
   return {
