@@ -118,6 +118,39 @@ test('connect prints a URL that logs in with pg (with the password), or one with
   assert.equal(JSON.parse(explicit.stdout).Url, url.replace('dbadmin@', 'dbadmin:x%2Fy%40z@'));
 });
 
+test('top shows the live figures from the monitoring API: the sessions a client opens, as text and JSON', async () => {
+  const N = 3;
+  const withPassword = url.replace('dbadmin@', `dbadmin:${encodeURIComponent(PASSWORD)}@`);
+  const sessions: pg.Client[] = [];
+  try {
+    for (let i = 0; i < N; i++) {
+      const c = new pg.Client({ connectionString: withPassword, connectionTimeoutMillis: 10_000 });
+      await c.connect();
+      sessions.push(c);
+    }
+    // The sampler reads the server every 5 s: until a sample with the sessions open is in.
+    let figures: any;
+    const deadline = Date.now() + 60_000;
+    do {
+      figures = JSON.parse(ok(await cli(['top', id, '--once', '--output', 'json'])).stdout);
+      if (figures.Connections?.value >= N) break;
+      await new Promise((r) => setTimeout(r, 500));
+    } while (Date.now() < deadline);
+    assert.equal(figures.Connections.value, N);
+    assert.equal(figures.IdleConns.value, N);
+    assert.ok(figures.Storage.value > 0 && figures.Memory.value > 0);
+    const text = ok(await cli(['top', id, '--once'])).stdout;
+    assert.match(text, new RegExp(`^${id}  sampled \\d{4}-\\d{2}-\\d{2} `));
+    assert.match(text, /^connections\s+\d+\s+Connections$/m);
+    assert.match(text, /^storage\s+[\d.]+ GB\s+Storage$/m);
+  } finally {
+    await Promise.all(sessions.map((s) => s.end()));
+  }
+  const missing = await cli(['top', 'postgres-00000000', '--once']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^pgcloud: AuthFailure\.UnauthorizedOperation: Unauthorized operation or the instance has been destroyed/);
+});
+
 test('call runs any action with --json; failures exit non-zero with the code and message on stderr', async () => {
   const zones = JSON.parse(ok(await cli(['call', 'DescribeZones', '--json', '{}'])).stdout);
   assert.ok(zones.ZoneSet.some((z: any) => z.Zone === 'ap-guangzhou-3'));

@@ -43,5 +43,5 @@ test('the figures the vendor documents for the instance lifecycle', () => {
   assert.equal(rateLimitOf({ service: 'postgres', name: 'CreateInstances' }, loadConfig({}, { PGCLOUD_RATE_LIMIT_SCALE: '2.5' })), 250);
   // Keyed by service: the same name in another service is another action.
   assert.equal(documentedRateLimit('vpc', 'CreateInstances'), undefined);
-  assert.ok(Object.keys(data.limits).every((s) => ['postgres', 'vpc', 'tag', 'kms', 'billing'].includes(s)));
+  assert.ok(Object.keys(data.limits).every((s) => ['postgres', 'vpc', 'tag', 'kms', 'billing', 'monitor'].includes(s)));
 });

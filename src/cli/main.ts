@@ -4,6 +4,7 @@ import { serve } from './serve.ts';
 import { registerAdminCommands } from './admin.ts';
 import { registerClientCommands } from './verbs.ts';
 import { registerBillingCommands } from './billing.ts';
+import { registerTopCommand } from './top.ts';
 
 const program = new Command();
 program.name('pgcloud').description('A PostgreSQL database service with the Tencent Cloud API 3.0 interface of TencentDB for PostgreSQL');
@@ -36,6 +37,7 @@ program
 registerAdminCommands(program);
 registerClientCommands(program);
 registerBillingCommands(program);
+registerTopCommand(program);
 
 program.parseAsync(process.argv).catch((e) => {
   process.stderr.write(`pgcloud: ${e?.message ?? e}\n`);

@@ -12,6 +12,7 @@ import { encryptionMissing } from '../engine/local/encryption.ts';
 import { Reconciler } from '../reconciler/index.ts';
 import { BillingLoop } from '../reconciler/billing.ts';
 import { BackupRunner } from '../reconciler/backups.ts';
+import { MonitorSampler } from '../reconciler/monitor.ts';
 import { loadRegistry } from '../server/registry.ts';
 import { buildServer } from '../server/app.ts';
 import { ensureDefaultCredentials } from './credentials.ts';
@@ -49,6 +50,8 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   const reconciler = new Reconciler({ db, engine, config, clock, log: log.child({ mod: 'reconciler' }) });
   const billing = new BillingLoop({ db, config, clock, log: log.child({ mod: 'billing' }), wakeReconciler: () => reconciler.wake() });
   const backups = new BackupRunner({ db, engine, clock, log: log.child({ mod: 'backups' }) });
+  // Monitoring: each instance's statistics every 5 s, for the monitor service (QCE/POSTGRES).
+  const sampler = new MonitorSampler({ db, engine, config, clock, log: log.child({ mod: 'monitor' }) });
   const registry = await registryLoad;
   const app = await buildServer({
     config, db, box, catalog, registry, log, clock, signatureClock: systemClock,
@@ -60,6 +63,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
   await billing.start();
   await reconciler.start();
   await backups.start();
+  sampler.start();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -80,6 +84,7 @@ export async function serve(overrides: Partial<Config> = {}): Promise<RunningSer
         await app.close();
         await billing.stop();
         await backups.stop();
+        await sampler.stop();
         await reconciler.stop();
         await engine.stopAll();
         await db.destroy();

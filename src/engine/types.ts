@@ -162,6 +162,45 @@ export interface ServerSetting {
   pendingRestart: boolean;
 }
 
+/**
+ * What one reading of a running server's statistics shows: cumulative counters since its statistics were
+ * last reset (pg_stat_database, summed over databases), sessions as pg_stat_activity shows them, and its
+ * processes' CPU time and memory (from /proc). The caller turns two readings into rates.
+ */
+export interface ServerStatistics {
+  /** When the reading was taken (ms since the epoch). */
+  at: number;
+  /** When the postmaster started (a restart resets the counters). */
+  startedAt: number;
+  counters: {
+    xactCommit: number;
+    xactRollback: number;
+    blksRead: number;
+    blksHit: number;
+    tupReturned: number;
+    tupFetched: number;
+    tupInserted: number;
+    tupUpdated: number;
+    tupDeleted: number;
+    deadlocks: number;
+    /** CPU time of the postmaster, its live processes and the ones it has reaped, in seconds. */
+    cpuSeconds: number;
+  };
+  /** Client sessions (the reading's own excluded) by state, and how many are long-running. */
+  sessions: { total: number; active: number; idle: number; idleInXact: number; waiting: number; longXact: number; longIdleInXact: number; longQuery: number; newIn5s: number };
+  prepared: { total: number; olderThan5s: number };
+  /** Transaction IDs left before wraparound in the database that has the fewest. */
+  remainXid: number;
+  /** Bytes of private memory of the server's processes plus its shared memory once. */
+  memoryBytes: number;
+  /** Bytes the WAL files take. */
+  walBytes: number;
+  /** Bytes the databases' files take (only when asked: it costs a walk of their directories). */
+  dataBytes?: number;
+  /** Streaming standbys (on a primary): the largest sent-but-not-replayed WAL and replay delay. */
+  replication?: { sentNotReplayedBytes: number; replayDelaySeconds: number };
+}
+
 export interface ObservedInstance {
   /** The data directory exists. */
   exists: boolean;
@@ -225,6 +264,11 @@ export interface Engine extends InstanceCatalog, InstanceLogs {
    * token moved, and every instance now and then (writes without WAL: unlogged tables, temp files).
    */
   writeStamp?(id: string): Promise<string | undefined>;
+  /**
+   * One reading of the running server's statistics (monitoring), over its socket and /proc; undefined
+   * when the server is not running. withDataSize adds the databases' size (a directory walk).
+   */
+  statistics?(id: string, withDataSize: boolean): Promise<ServerStatistics | undefined>;
   /** Creates the role or brings its password, LOGIN and privileges in line. The server must be running. */
   ensureRole(id: string, role: RoleSpec): Promise<void>;
   /** Drops the role, its objects in every database reassigned to reassignTo first. Idempotent. */

@@ -457,6 +457,14 @@ export interface AccountCasTable {
   created_at: string;
 }
 
+// 014_monitor_samples: monitoring series (src/store/monitor.ts).
+export interface MonitorSamplesTable {
+  instance_id: string;
+  period: number; // tier resolution, s
+  ts: number; // bucket start, Unix s
+  v: string; // JSON {metric: number} (5 s) or {metric: [value, max, min]}
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -489,4 +497,5 @@ export interface Database {
   base_backups: BaseBackupsTable;
   log_backups: LogBackupsTable;
   account_cas: AccountCasTable;
+  monitor_samples: MonitorSamplesTable;
 }

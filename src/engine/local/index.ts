@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { HostCapacity } from '../../core/host.ts';
-import type { ArchivedWal, BalancerSpec, BaseBackupResult, DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting } from '../types.ts';
+import type { ArchivedWal, BalancerSpec, BaseBackupResult, DatabaseSpec, Engine, InstalledVersion, InstanceSpec, ObservedInstance, ReplicaState, RoleSpec, ServerSetting, ServerStatistics } from '../types.ts';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { resolveRunAs, type RunAsResolver } from './runas.ts';
 import { Layout } from './layout.ts';
@@ -31,6 +31,7 @@ import { removeOrphans } from './orphans.ts';
 import { readSettings } from './settings.ts';
 import { Balancers } from './balancers.ts';
 import { archivedWal, sealArchive, takeBaseBackup } from './backup.ts';
+import { StatisticsSessions } from './statistics.ts';
 
 export interface LocalEngineOptions {
   /** The engine's own directory (templates/ and instances/ are made in it). */
@@ -48,6 +49,8 @@ export interface LocalEngineOptions {
 
 class LocalEngine implements Engine {
   private readonly known = new Map<string, Known>();
+  /** The monitoring sampler's kept session per running server (statistics.ts). */
+  private readonly statSessions = new StatisticsSessions();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly bins: Map<string, Binaries>;
   private readonly layout: Layout;
@@ -217,6 +220,7 @@ class LocalEngine implements Engine {
   }
 
   private async stopNow(id: string): Promise<void> {
+    this.statSessions.drop(id);
     const p = this.layout.instance(id);
     const pm = findPostmaster(p.data);
     if (pm) {
@@ -306,6 +310,13 @@ class LocalEngine implements Engine {
     }
   }
 
+  async statistics(id: string, withDataSize: boolean): Promise<ServerStatistics | undefined> {
+    const pm = findPostmaster(this.layout.instance(id).data);
+    const s = this.socketOrUndefined(id);
+    if (!pm || !s) return undefined;
+    return this.statSessions.read(id, s.sock, s.port, pm.pid, withDataSize);
+  }
+
   async replicas(id: string): Promise<ReplicaState[]> {
     const s = this.socketOrUndefined(id);
     if (!s) return [];
@@ -331,6 +342,7 @@ class LocalEngine implements Engine {
 
   /** Kills the postmaster and its backends outright (no checkpoint, no new connections). */
   private async fenceNow(id: string): Promise<void> {
+    this.statSessions.drop(id);
     const p = this.layout.instance(id);
     const pm = findPostmaster(p.data);
     if (pm) {
@@ -485,6 +497,7 @@ class LocalEngine implements Engine {
   }
 
   async stopAll(): Promise<void> {
+    this.statSessions.closeAll();
     await this.templates.abort();
     await this.balancers.closeAll();
     const ids = [...this.known].filter(([, k]) => k.pid !== undefined || k.mounted).map(([id]) => id);

@@ -208,7 +208,7 @@ export async function promote(dataDir: string, pid: number, runAs: RunAs, timeou
 }
 
 /** A short-lived superuser session with a connect and statement timeout. */
-async function quickClient(sock: string, port: number, timeoutMs: number): Promise<pg.Client> {
+export async function quickClient(sock: string, port: number, timeoutMs: number): Promise<pg.Client> {
   const client = new pg.Client({
     host: sock,
     port,

@@ -9,7 +9,7 @@ import { header } from '../http-util.ts';
 import type { Envelope } from './envelope.ts';
 
 /** Services pgcloud emulates (or will): a credential scope or Host label naming one picks it. */
-export const KNOWN_SERVICES = ['postgres', 'vpc', 'tag', 'kms', 'billing'];
+export const KNOWN_SERVICES = ['postgres', 'vpc', 'tag', 'kms', 'billing', 'monitor'];
 
 const ACTION_RE = /^[A-Za-z][A-Za-z0-9]{0,79}$/;
 
