@@ -186,4 +186,12 @@ test('a read-only instance follows its master through a failover (SIGKILL of the
   await c.end();
   await client.IsolateDBInstances({ DBInstanceIdSet: [masterId] });
   await waitForStatus(client, roId, 'isolated', 60_000);
+  await waitForStatus(client, masterId, 'isolated', 60_000);
+  // Not back before its master; with it, both run again and the read-only instance has every row.
+  assert.equal((await errorOf(client.DisIsolateDBInstances({ DBInstanceIdSet: [roId] }))).code, 'OperationDenied.InstanceStatusLimitOpError');
+  await client.DisIsolateDBInstances({ DBInstanceIdSet: [masterId, roId] });
+  const back = await waitForStatus(client, roId, 'running', 120_000);
+  await waitForStatus(client, masterId, 'running', 120_000);
+  await insertOnMaster(master, 102);
+  await waitForRow(back, 102);
 });
