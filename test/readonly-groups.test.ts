@@ -102,9 +102,27 @@ test('a read-only group spreads 100 connections over its three members by weight
   const after = await spread(groupAddress, 10);
   assert.deepEqual(Object.fromEntries([...after].sort()), Object.fromEntries([[members.get(small[0]!)!, 5], [members.get(small[1]!)!, 5]].sort()));
 
+  // One small member moves to a second group (ModifyDBInstanceReadOnlyGroup): each address serves its own member only.
+  const second = await client.CreateReadOnlyGroup({ MasterDBInstanceId: masterId, Name: 'second', ReplayLagEliminate: 0, ReplayLatencyEliminate: 0, MaxReplayLag: 0, MaxReplayLatency: 0, MinDelayEliminateReserve: 0 });
+  await taskDone(second.FlowId!);
+  const moved = await client.ModifyDBInstanceReadOnlyGroup({ DBInstanceId: small[1]!, ReadOnlyGroupId: groupId, NewReadOnlyGroupId: second.ReadOnlyGroupId! });
+  await taskDone(moved.FlowId!);
+  const secondAddress = (await groupOf(masterId, second.ReadOnlyGroupId!)).DBInstanceNetInfo[0];
+  assert.deepEqual(Object.fromEntries(await spread(groupAddress, 4)), { [members.get(small[0]!)!]: 4 });
+  assert.deepEqual(Object.fromEntries(await spread(secondAddress, 4)), { [members.get(small[1]!)!]: 4 });
+  // ModifyReadOnlyGroupConfig: renamed, Rebalance off (the member keeps its weight and its connections).
+  await client.ModifyReadOnlyGroupConfig({ ReadOnlyGroupId: second.ReadOnlyGroupId!, ReadOnlyGroupName: 'renamed', Rebalance: 0 });
+  const renamed = await groupOf(masterId, second.ReadOnlyGroupId!);
+  assert.deepEqual([renamed.ReadOnlyGroupName, renamed.Rebalance], ['renamed', 0]);
+  assert.equal((await errorOf(client.ModifyReadOnlyGroupConfig({ ReadOnlyGroupId: second.ReadOnlyGroupId!, ReplayLagEliminate: 1 }))).code, 'InvalidParameterValue.InvalidParameterValueError');
+  await client.RebalanceReadOnlyGroup({ ReadOnlyGroupId: second.ReadOnlyGroupId! });
+  assert.deepEqual(Object.fromEntries(await spread(secondAddress, 4)), { [members.get(small[1]!)!]: 4 });
+  await taskDone((await client.RemoveDBInstanceFromReadOnlyGroup({ DBInstanceId: small[1]!, ReadOnlyGroupId: second.ReadOnlyGroupId! })).FlowId!);
+  await taskDone((await client.DeleteReadOnlyGroup({ ReadOnlyGroupId: second.ReadOnlyGroupId! })).FlowId!);
+
   // A group with members is not deleted; an empty one is, and its address stops accepting connections.
   assert.equal((await errorOf(client.DeleteReadOnlyGroup({ ReadOnlyGroupId: groupId }))).code, 'FailedOperation.ROGroupCannotBeDeletedError');
-  for (const id of small) await taskDone((await client.RemoveDBInstanceFromReadOnlyGroup({ DBInstanceId: id, ReadOnlyGroupId: groupId })).FlowId!);
+  await taskDone((await client.RemoveDBInstanceFromReadOnlyGroup({ DBInstanceId: small[0]!, ReadOnlyGroupId: groupId })).FlowId!);
   const deleted = await client.DeleteReadOnlyGroup({ ReadOnlyGroupId: groupId });
   await taskDone(deleted.FlowId!);
   assert.equal(await groupOf(masterId, groupId), undefined);

@@ -4,6 +4,7 @@
 // through a switchover and through a restart of pgcloud, and is isolated and destroyed with its master.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import pg from 'pg';
 import { startService, postmastersUnder, type TestService } from './support/service.ts';
 import { createRequest, postgresClient, waitForStatus, login, errorOf, type PostgresClient } from './support/sdk.ts';
@@ -149,4 +150,48 @@ test('a read-only instance of an HA primary: its own instance, streaming, read-o
   const gone = await client.DescribeDBInstances({ Filters: [{ Name: 'db-instance-id', Values: [masterId, roId] }] });
   assert.equal(gone.TotalCount, 0);
   await waitFor('no server left', async () => (postmastersUnder(svc.dataDir).length === 0 ? true : undefined), 60_000);
+});
+
+test('a read-only instance follows its master through a failover (SIGKILL of the primary)', async () => {
+  const created = await client.CreateInstances(createRequest({ DBMajorVersion: '16' }));
+  const masterId = created.DBInstanceIdSet![0]!;
+  const master = await waitForStatus(client, masterId, 'running', 120_000);
+  const setup = await login(master, 'dbadmin', PASSWORD);
+  await setup.query('CREATE TABLE t (id int PRIMARY KEY)');
+  await setup.query('INSERT INTO t SELECT generate_series(1, 100)');
+  await setup.end();
+  const roId = (await client.CreateReadOnlyDBInstance({ MasterDBInstanceId: masterId, Zone: 'ap-guangzhou-3', SpecCode: 'cdb.pg.z1.2g', Storage: 10, InstanceCount: 1, Period: 1, InstanceChargeType: 'POSTPAID_BY_HOUR' })).DBInstanceIdSet![0]!;
+  const ro = await waitForStatus(client, roId, 'running', 120_000);
+  await waitForRow(ro, 100);
+
+  // The primary (node 0) dies outright; the standby (node 1) takes over at the same address.
+  const primary = postmastersUnder(svc.dataDir).find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`/${masterId}/`));
+  assert.ok(primary, 'the primary postmaster');
+  process.kill(primary!, 'SIGKILL');
+  // Written once the promoted node serves at the instance's address (insertOnMaster retries until then).
+  await insertOnMaster(master, 101);
+  await waitForRow(ro, 101);
+  const layout = new Layout(`${svc.dataDir}/engine`);
+  await waitFor('the read-only instance streaming from node 1', async () => {
+    const c = await connect(ro);
+    try {
+      const s = (await c.query("SELECT status || ' ' || sender_host AS s FROM pg_stat_wal_receiver")).rows[0]?.s;
+      return s === `streaming ${layout.instance(`${masterId}.1`).sock}` ? true : undefined;
+    } finally {
+      await c.end().catch(() => {});
+    }
+  }, 60_000);
+  const c = await connect(ro);
+  assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM t')).rows[0], { n: 101 });
+  await c.end();
+  await client.IsolateDBInstances({ DBInstanceIdSet: [masterId] });
+  await waitForStatus(client, roId, 'isolated', 60_000);
+  await waitForStatus(client, masterId, 'isolated', 60_000);
+  // Not back before its master; with it, both run again and the read-only instance has every row.
+  assert.equal((await errorOf(client.DisIsolateDBInstances({ DBInstanceIdSet: [roId] }))).code, 'OperationDenied.InstanceStatusLimitOpError');
+  await client.DisIsolateDBInstances({ DBInstanceIdSet: [masterId, roId] });
+  const back = await waitForStatus(client, roId, 'running', 120_000);
+  await waitForStatus(client, masterId, 'running', 120_000);
+  await insertOnMaster(master, 102);
+  await waitForRow(back, 102);
 });

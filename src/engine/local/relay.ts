@@ -84,6 +84,8 @@ export class Relay {
       let connected = false;
       upstream.once('connect', () => {
         connected = true;
+        // The client left while the member was being reached: nothing to relay.
+        if (client.destroyed) return upstream.destroy();
         this.handed.set(m.id, (this.handed.get(m.id) ?? 0) + 1);
         this.open.add(upstream);
         upstream.on('close', () => {

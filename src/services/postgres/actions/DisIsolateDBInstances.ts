@@ -41,6 +41,12 @@ export default defineAction<Request, Record<string, never>>({
       // One that was never provisioned (refunded, nothing kept) has nothing to come back to.
       if (row.failed_at)
         throw new ApiError('OperationDenied.InstanceStatusLimitOpError', `Instance ${row.id} failed to be created and was refunded; it cannot be brought back: destroy it (DestroyDBInstance) and create a new one.`);
+      // A read-only instance streams from its master: it comes back with it or after it, not before.
+      if (row.master_id && !req.DBInstanceIdSet.includes(row.master_id)) {
+        const master = await ctx.db.selectFrom('instances').select('desired_state').where('id', '=', row.master_id).executeTakeFirst();
+        if (master?.desired_state !== 'running')
+          throw new ApiError('OperationDenied.InstanceStatusLimitOpError', `Read-only instance ${row.id} cannot come back while its master ${row.master_id} is isolated: disisolate the master first (or both in one call).`);
+      }
       rows.push(row);
     }
     const now = ctx.clock.now();
