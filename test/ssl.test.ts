@@ -153,7 +153,8 @@ test('SSL on: verify-full against the CA that CAUrl downloads; off: sslmode=requ
   // Off: the server no longer speaks TLS (sslmode=require fails), plain logins still work.
   const off = await client.ModifyDBInstanceSSLConfig({ DBInstanceId: id, SSLEnabled: false });
   await taskDone(off.TaskId!);
-  assert.equal((await client.DescribeDBInstanceSSLConfig({ DBInstanceId: id })).SSLEnabled, false);
+  const offConfig = await client.DescribeDBInstanceSSLConfig({ DBInstanceId: id });
+  assert.deepEqual([offConfig.SSLEnabled, offConfig.ConnectAddress, offConfig.CAUrl], [false, host, '']);
   await assert.rejects(sslLogin(verifyFull(caPem)), /does not support SSL/);
   const refused = psql('require');
   assert.notEqual(refused.status, 0);

@@ -1,6 +1,6 @@
 // DescribeDBInstanceSSLConfig: whether SSL is on, the connect address its certificate is for, and the
 // account's CA: CAUrl downloads its certificate from pgcloud itself (/ssl/ca/<token>.crt), CACert is it
-// in PEM. CAJKS/CAP7B (other encodings of the same certificate) are not made: empty.
+// in PEM; ConnectAddress stays what it was while SSL is off. CAJKS/CAP7B (other encodings of the same certificate) are not made: empty.
 import { defineAction } from '../../../core/action.ts';
 import { findAccountCa } from '../../../store/ssl.ts';
 import { findInstance } from '../lifecycle.ts';
@@ -19,7 +19,9 @@ export default defineAction<{ DBInstanceId: string }, { SSLEnabled: boolean; CAU
     return {
       SSLEnabled: on,
       CAUrl: ca ? `http://${ctx.config.host}:${ctx.config.port}/ssl/ca/${ca.token}.crt` : '',
-      ConnectAddress: on ? (row.ssl_address ?? '') : '',
+      // Kept while SSL is off (the address it was last on for): the Terraform provider reads it back
+      // into connect_address, which a configuration turning SSL off still holds (inferred).
+      ConnectAddress: row.ssl_address ?? '',
       CACert: ca?.cert_pem ?? '',
       CAJKS: '',
       CAP7B: '',
