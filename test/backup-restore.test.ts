@@ -6,6 +6,8 @@
 // never one row more or less. A time outside DescribeAvailableRecoveryTime is refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startService, type TestService } from './support/service.ts';
 import { PASSWORD, createRequest, errorCode, login, postgresClient, type PostgresClient } from './support/sdk.ts';
 import { apiTime, batch, fromApiTime, nextSecond, stateOf, waitBackup, waitRunning, type State } from './support/backup.ts';
@@ -125,6 +127,23 @@ for (const major of MAJORS) {
       }
       // The source is untouched by its clones.
       assert.deepEqual(await stateOf(c), final);
+
+      // ModifyBaseBackupExpireTime: a time in the past is refused, a later one is what is listed.
+      assert.equal(await errorCode(client.ModifyBaseBackupExpireTime({ DBInstanceId: id, BaseBackupId: BaseBackupId!, NewExpireTime: '2020-01-01 00:00:00' })), 'InvalidParameterValue.InvalidParameterValueError');
+      await client.ModifyBaseBackupExpireTime({ DBInstanceId: id, BaseBackupId: BaseBackupId!, NewExpireTime: '2099-01-01 08:00:00' });
+      const listed = await client.DescribeBaseBackups({ Filters: [{ Name: 'db-instance-id', Values: [id] }] });
+      assert.equal(listed.TotalCount, 1);
+      assert.equal(listed.BaseBackupSet![0]!.ExpireTime, '2099-01-01 08:00:00');
+      // DeleteBaseBackup: listed no more, its files go, and it can no longer be cloned from.
+      await client.DeleteBaseBackup({ DBInstanceId: id, BaseBackupId: BaseBackupId! });
+      assert.equal((await client.DescribeBaseBackups({ Filters: [{ Name: 'db-instance-id', Values: [id] }] })).TotalCount, 0);
+      assert.equal(await errorCode(client.CloneDBInstance({ ...cloneReq, BackupSetId: BaseBackupId })), 'InvalidParameterValue.InvalidParameterValueError');
+      assert.equal(await errorCode(client.DeleteBaseBackup({ DBInstanceId: id, BaseBackupId: BaseBackupId! })), 'InvalidParameterValue.InvalidParameterValueError');
+      const dir = path.join(svc.dataDir, 'engine', 'backups', id, 'base', BaseBackupId!);
+      for (let i = 0; fs.existsSync(dir); i++) {
+        assert.ok(i < 600, 'the deleted backup set\'s files are removed');
+        await new Promise((r) => setTimeout(r, 100));
+      }
     } finally {
       await c.end();
     }
