@@ -6,9 +6,11 @@
 // never one row more or less. A time outside DescribeAvailableRecoveryTime is refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startService, type TestService } from './support/service.ts';
 import { PASSWORD, createRequest, errorCode, login, postgresClient, type PostgresClient } from './support/sdk.ts';
+import { apiTime, batch, fromApiTime, nextSecond, stateOf, waitBackup, waitRunning, type State } from './support/backup.ts';
 
 const MAJORS = (process.env.PGCLOUD_TEST_BACKUP_MAJORS ?? '13,10,18').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -23,64 +25,11 @@ after(async () => {
   await svc?.cleanup();
 });
 
-/** A time as the API takes it: Beijing time, whole seconds. */
-const apiTime = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-const fromApiTime = (s: string) => new Date(`${s.replace(' ', 'T')}+08:00`);
-
-interface State {
-  count: number;
-  md5: string;
-}
-
-async function stateOf(c: pg.Client): Promise<State> {
-  const { rows } = await c.query("SELECT count(*)::int AS n, md5(coalesce(string_agg(id || ':' || v, ',' ORDER BY id), '')) AS h FROM t");
-  return { count: rows[0].n, md5: rows[0].h };
-}
-
-/** Inserts rows first..first+n-1, one transaction. */
-async function batch(c: pg.Client, first: number, n: number): Promise<void> {
-  await c.query("INSERT INTO t SELECT g, md5(g::text || 'pgcloud') FROM generate_series($1::int, $2::int) g", [first, first + n - 1]);
-}
-
-/** Waits until the server's clock has passed the next whole second, and answers that second. */
-async function nextSecond(c: pg.Client): Promise<Date> {
-  const now = (await c.query('SELECT clock_timestamp() AS t')).rows[0].t as Date;
-  const moment = new Date(Math.floor(now.getTime() / 1000) * 1000 + 1000);
-  for (;;) {
-    const t = (await c.query('SELECT clock_timestamp() AS t')).rows[0].t as Date;
-    if (t.getTime() > moment.getTime()) return moment;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Waits until the instance runs; one given up (offline) fails at once, with what the service logged. */
-async function waitRunning(id: string, timeoutMs = 300_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const i = (await client.DescribeDBInstanceAttribute({ DBInstanceId: id })).DBInstance!;
-    if (i.DBInstanceStatus === 'running') return i;
-    if (['offline', 'offlining'].includes(i.DBInstanceStatus!) || Date.now() > deadline)
-      throw new Error(`${id} is ${i.DBInstanceStatus}; the service logged:\n${svc.output().split('\n').filter((l) => l.includes(id)).slice(-5).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function waitBackup(id: string): Promise<any> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const res = await client.DescribeBaseBackups({ Filters: [{ Name: 'base-backup-id', Values: [id] }] });
-    const b = res.BaseBackupSet![0];
-    if (b?.State === 'finished' || b?.State === 'failed') return b;
-    if (Date.now() > deadline) throw new Error(`backup ${id} did not finish (state ${b?.State})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 for (const major of MAJORS) {
   test(`PostgreSQL ${major}: clones to noted moments and to a backup set hold exactly the rows committed before`, { timeout: 600_000 }, async () => {
     const created = await client.CreateInstances(createRequest({ DBMajorVersion: major, Name: `src-${major}` }));
     const id = created.DBInstanceIdSet![0]!;
-    const source = await waitRunning(id);
+    const source = await waitRunning(client, svc, id);
     const c = await login(source, 'dbadmin', PASSWORD);
     try {
       await c.query('CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)');
@@ -92,7 +41,7 @@ for (const major of MAJORS) {
 
       const { BaseBackupId } = await client.CreateBaseBackup({ DBInstanceId: id });
       assert.match(BaseBackupId!, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      const backup = await waitBackup(BaseBackupId!);
+      const backup = await waitBackup(client, BaseBackupId!);
       assert.equal(backup.State, 'finished');
       assert.equal(backup.DBInstanceId, id);
       assert.equal(backup.BackupMethod, 'physical');
@@ -159,7 +108,7 @@ for (const major of MAJORS) {
         assert.ok(res.DealName && !deals.has(res.DealName), 'an order of its own');
         deals.add(res.DealName!);
         assert.ok(res.BillId);
-        const clone = await waitRunning(res.DBInstanceId!);
+        const clone = await waitRunning(client, svc, res.DBInstanceId!);
         assert.equal(clone.DBVersion, source.DBVersion);
         assert.equal(clone.DBInstanceName, `clone-${major}`);
         const address = addressOf(clone);
@@ -178,6 +127,23 @@ for (const major of MAJORS) {
       }
       // The source is untouched by its clones.
       assert.deepEqual(await stateOf(c), final);
+
+      // ModifyBaseBackupExpireTime: a time in the past is refused, a later one is what is listed.
+      assert.equal(await errorCode(client.ModifyBaseBackupExpireTime({ DBInstanceId: id, BaseBackupId: BaseBackupId!, NewExpireTime: '2020-01-01 00:00:00' })), 'InvalidParameterValue.InvalidParameterValueError');
+      await client.ModifyBaseBackupExpireTime({ DBInstanceId: id, BaseBackupId: BaseBackupId!, NewExpireTime: '2099-01-01 08:00:00' });
+      const listed = await client.DescribeBaseBackups({ Filters: [{ Name: 'db-instance-id', Values: [id] }] });
+      assert.equal(listed.TotalCount, 1);
+      assert.equal(listed.BaseBackupSet![0]!.ExpireTime, '2099-01-01 08:00:00');
+      // DeleteBaseBackup: listed no more, its files go, and it can no longer be cloned from.
+      await client.DeleteBaseBackup({ DBInstanceId: id, BaseBackupId: BaseBackupId! });
+      assert.equal((await client.DescribeBaseBackups({ Filters: [{ Name: 'db-instance-id', Values: [id] }] })).TotalCount, 0);
+      assert.equal(await errorCode(client.CloneDBInstance({ ...cloneReq, BackupSetId: BaseBackupId })), 'InvalidParameterValue.InvalidParameterValueError');
+      assert.equal(await errorCode(client.DeleteBaseBackup({ DBInstanceId: id, BaseBackupId: BaseBackupId! })), 'InvalidParameterValue.InvalidParameterValueError');
+      const dir = path.join(svc.dataDir, 'engine', 'backups', id, 'base', BaseBackupId!);
+      for (let i = 0; fs.existsSync(dir); i++) {
+        assert.ok(i < 600, 'the deleted backup set\'s files are removed');
+        await new Promise((r) => setTimeout(r, 100));
+      }
     } finally {
       await c.end();
     }

@@ -69,6 +69,12 @@ export class BackupRunner {
         .finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, job);
     }
+    // Deleted sets (DeleteBaseBackup): files removed, then the row.
+    for (const d of await db.selectFrom('base_backups').select(['id', 'instance_id']).where('state', '=', 'deleting').execute()) {
+      if (!this.deps.engine.removeBaseBackup) break;
+      await this.deps.engine.removeBaseBackup(d.instance_id, d.id);
+      await db.deleteFrom('base_backups').where('id', '=', d.id).where('state', '=', 'deleting').execute();
+    }
     if (Date.now() - this.walListedAt >= WAL_LIST_MS) {
       this.walListedAt = Date.now();
       await this.listWal();

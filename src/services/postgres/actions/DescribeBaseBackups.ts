@@ -15,7 +15,8 @@ export default defineAction<ListRequest, { TotalCount: number; BaseBackupSet: Re
       async (ids) => {
         if (!ids.length) return [];
         const instances = new Map((await ctx.db.selectFrom('instances').selectAll().where('id', 'in', ids).execute()).map((i) => [i.id, i]));
-        const rows = await ctx.db.selectFrom('base_backups').selectAll().where('instance_id', 'in', ids).execute();
+        // A deleted set is listed no more while the runner removes its files.
+        const rows = await ctx.db.selectFrom('base_backups').selectAll().where('instance_id', 'in', ids).where('state', '!=', 'deleting').execute();
         return rows.map((b) => ({ row: b, instance: instances.get(b.instance_id)!, id: b.id, start: b.start_time ?? b.created_at, finish: b.finish_time, size: b.size }));
       },
       true,
