@@ -130,6 +130,27 @@ test('in Chromium: sign in, create through the form, watch it run, log in with i
     await db.end();
   }
 
+  // Monitoring: the Connections chart (Chart.js, from GetMonitorData) rises to the sessions the test holds open.
+  assert.equal(await page.evaluate(() => typeof (window as any).Chart), 'function');
+  assert.deepEqual(await page.$$eval('#monitor-period option', (os) => os.map((o) => o.textContent)), ['5 s', '1 min', '5 min']);
+  const N = 4;
+  const held: pg.Client[] = [];
+  try {
+    for (let i = 0; i < N; i++) {
+      const c = new pg.Client({ connectionString: url.replace('dbadmin@', `dbadmin:${encodeURIComponent(PASSWORD)}@`), connectionTimeoutMillis: 10_000 });
+      await c.connect();
+      held.push(c);
+    }
+    await page.waitForFunction((n) => document.querySelector('figure[data-metric="Connections"]')?.getAttribute('data-latest') === String(n), N, { timeout: 60_000 });
+    assert.ok(await page.evaluate(() => (window as any).Chart.getChart('chart-Connections').data.datasets[0].data.length > 0));
+    await shot(page, '5-monitoring');
+  } finally {
+    await Promise.all(held.map((c) => c.end()));
+  }
+  await page.selectOption('#monitor-range', '1d');
+  assert.deepEqual(await page.$$eval('#monitor-period option', (os) => os.map((o) => o.textContent)), ['1 min', '5 min', '1 h']);
+  assert.equal(await page.textContent('#monitor-error'), '');
+
   // Isolate (confirm) then destroy (type the ID).
   assert.equal(await page.isDisabled('#destroy'), true);
   page.once('dialog', (d) => void d.accept());

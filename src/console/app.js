@@ -291,10 +291,89 @@ async function adminUser(id) {
   return 'dbadmin';
 }
 
+// ---- monitoring charts (Cloud Monitor GetMonitorData, namespace QCE/POSTGRES) -------------------
+
+/** Charts of the instance page: metric, title, unit. */
+const CHARTS = [
+  ['Connections', 'Connections', ''],
+  ['Cpu', 'CPU', '%'],
+  ['MemoryRate', 'Memory use', '%'],
+  ['Tps', 'Transactions', '/s'],
+  ['TupInserted', 'Rows inserted', '/s'],
+  ['HitPercent', 'Cache hit', '%'],
+];
+/** Time ranges and the periods each offers (the finest first: at most 7200 points a request). */
+const RANGES = { '1h': [3600, [5, 60, 300]], '1d': [86400, [60, 300, 3600]], '7d': [7 * 86400, [300, 3600, 86400]] };
+const isoSeconds = (t) => new Date(t * 1000).toISOString().replace(/\.\d+Z$/, '+00:00');
+const clock = (t, withDate) => {
+  const d = new Date(t * 1000);
+  const hm = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: withDate ? undefined : '2-digit' });
+  return withDate ? `${d.toLocaleDateString([], { month: '2-digit', day: '2-digit' })} ${hm}` : hm;
+};
+
+/** The monitoring section of an instance page: a range and period choice and one chart per metric, refreshed live. */
+function monitoringSection(id) {
+  const err = h('div.error#monitor-error');
+  const range = h('select#monitor-range', { 'aria-label': 'Time range' }, h('option', { value: '1h' }, 'Last hour'), h('option', { value: '1d' }, 'Last day'), h('option', { value: '7d' }, 'Last week'));
+  const period = h('select#monitor-period', { 'aria-label': 'Period' });
+  const grid = h('div.charts');
+  const charts = new Map();
+  for (const [metric, title, unit] of CHARTS) {
+    const canvas = h('canvas', { id: `chart-${metric}`, role: 'img', 'aria-label': `${title} chart` });
+    const figure = h('figure.chart', { dataset: { metric } }, h('figcaption', {}, title, unit ? ` (${unit})` : ''), canvas);
+    grid.append(figure);
+    const chart = window.Chart
+      ? new window.Chart(canvas, { type: 'line', data: { labels: [], datasets: [{ label: title, data: [], borderWidth: 1.5, pointRadius: 2, tension: 0.2 }] }, options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } } })
+      : undefined;
+    charts.set(metric, { chart, figure });
+  }
+  const setPeriods = () => {
+    const [, periods] = RANGES[range.value];
+    period.replaceChildren(...periods.map((p) => h('option', { value: p }, p < 60 ? `${p} s` : p < 3600 ? `${p / 60} min` : p < 86400 ? `${p / 3600} h` : '1 day')));
+  };
+  setPeriods();
+  let timer;
+  const load = async () => {
+    clearTimeout(timer);
+    if (!document.body.contains(grid)) return;
+    const [span] = RANGES[range.value];
+    const p = Number(period.value);
+    const now = Math.floor(Date.now() / 1000);
+    try {
+      await Promise.all(
+        CHARTS.map(async ([metric]) => {
+          const res = await api('GetMonitorData', { Namespace: 'QCE/POSTGRES', MetricName: metric, Period: p, StartTime: isoSeconds(now - span), EndTime: isoSeconds(now), Instances: [{ Dimensions: [{ Name: 'resourceId', Value: id }] }] }, { service: 'monitor', version: '2018-07-24' });
+          const dp = (res.DataPoints || [])[0] || {};
+          const { chart, figure } = charts.get(metric);
+          const values = dp.Values || [];
+          // The latest figure, for people and tests alike (the canvas is a picture).
+          figure.dataset.latest = values.length ? String(values[values.length - 1]) : '';
+          figure.dataset.max = values.length ? String(Math.max(...values)) : '';
+          if (chart) {
+            chart.data.labels = (dp.Timestamps || []).map((t) => clock(t, span > 86400));
+            chart.data.datasets[0].data = values;
+            chart.update();
+          }
+        }),
+      );
+      err.textContent = '';
+    } catch (e) {
+      err.textContent = errorText(e);
+    }
+    // Live: as often as the period's points come (every 5 s at most).
+    timer = setTimeout(load, Math.max(5000, Math.min(p * 1000, 60000)));
+  };
+  range.addEventListener('change', () => (setPeriods(), load()));
+  period.addEventListener('change', load);
+  // First load once the section is on the page (it stops when the page is left).
+  setTimeout(load, 0);
+  return h('section#monitoring', {}, h('h2', {}, 'Monitoring'), h('div.toolbar', {}, h('label', {}, 'Range ', range), h('label', {}, 'Period ', period)), err, grid);
+}
+
 function instancePage(id) {
   const err = h('div.error#instance-error');
   const body = h('div#instance');
-  render(h('p', {}, h('a', { href: '#/instances' }, '← Instances')), h('h1', {}, id), err, body);
+  render(h('p', {}, h('a', { href: '#/instances' }, '← Instances')), h('h1', {}, id), err, body, monitoringSection(id));
   let user;
   const act = async (fn) => {
     err.textContent = '';

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 
 const CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'console');
@@ -21,6 +22,15 @@ const HEADERS = {
   'cache-control': 'no-cache',
 };
 
+/** Chart.js (the instance page's monitoring charts), served from its package as /console/vendor/chart.js. */
+function chartJs(): Buffer | undefined {
+  try {
+    return fs.readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'));
+  } catch {
+    return undefined;
+  }
+}
+
 export function registerConsole(app: FastifyInstance): void {
   // Read once: the set of files is fixed, and nothing outside it can be asked for.
   const files = new Map<string, { type: string; body: Buffer }>();
@@ -30,6 +40,8 @@ export function registerConsole(app: FastifyInstance): void {
       if (type) files.set(name, { type, body: fs.readFileSync(path.join(CONSOLE_DIR, name)) });
     }
   }
+  const chart = chartJs();
+  if (chart) files.set('vendor/chart.js', { type: TYPES['.js']!, body: chart });
   const serveFile = (name: string) => {
     const file = files.get(name);
     return file ? { ...file } : undefined;
