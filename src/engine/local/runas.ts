@@ -230,7 +230,13 @@ async function addInRange(name: string, common: string[], range: UidRange): Prom
         skip.add(id);
         continue;
       }
-      if (gr.code !== 0 && gr.code !== 9) return gr;
+      if (gr.code === 9) {
+        // The group was made meanwhile by another process adding the same user: its gid, not ours
+        // (ours may already be another user's group, which this user would then share).
+        const made = await run('getent', ['group', name]);
+        if (made.code !== 0 && attempt < 20) continue;
+        gid = Number(made.stdout.split(':')[2]);
+      } else if (gr.code !== 0) return gr;
     }
     const r = await withLockRetry('useradd', ['--uid', String(id), '--gid', String(gid), '--no-log-init', ...common, name]);
     if (r.code === 4 && attempt < 20) {
@@ -267,7 +273,9 @@ async function removeSystemUser(name: string, log: Logger): Promise<void> {
     // userdel removes the user's own group unless USERGROUPS_ENAB is off.
     if ((await run('getent', ['group', name])).code === 0) {
       const r = await withLockRetry('groupdel', [name]);
-      if (r.code !== 0 && r.code !== 6) throw new Error(`could not remove group ${name} (groupdel: ${r.stderr.trim() || `exit ${r.code}`})`);
+      // 8: another user's primary group (a user made by hand with it): kept, its id stays taken.
+      if (r.code === 8) log.warn({ group: name, reason: r.stderr.trim() }, 'kept the group of a removed instance user: another user has it');
+      else if (r.code !== 0 && r.code !== 6) throw new Error(`could not remove group ${name} (groupdel: ${r.stderr.trim() || `exit ${r.code}`})`);
     }
   });
 }
